@@ -1,0 +1,131 @@
+// The one message protocol between the UI thread and the inference worker.
+// Imported by src/ as types (and the tiny pure helpers below), never with the runtime.
+
+export type Device = 'webgpu' | 'wasm';
+export type Dtype = 'q4f16' | 'q4' | 'fp16' | 'fp32' | 'q8';
+
+/** Where and what to load. The worker resolves the file list from the host's repo listing. */
+export interface ModelSource {
+  host: string;
+  repo: string;
+  revision: string;
+  /** Preference order; the first one the repo ships is loaded (reported back in LoadedInfo). */
+  dtypes: Dtype[];
+  device: Device;
+}
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface SamplingOptions {
+  /** 0 means greedy decoding. */
+  temperature: number;
+  topP: number;
+  maxNewTokens: number;
+}
+
+export interface FileProgress {
+  path: string;
+  loaded: number;
+  total: number;
+}
+
+export type LoadPhase = 'resolve' | 'download' | 'compile' | 'warmup';
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  /** Milliseconds from the request to the first generated token. */
+  timeToFirstTokenMs: number;
+  /** Decode speed after the first token, tokens per second. */
+  tokensPerSecond: number;
+  totalMs: number;
+}
+
+export type StopReason = 'eos' | 'length' | 'interrupted';
+
+export type ErrorCode =
+  | 'network'
+  | 'not-found'
+  | 'unsupported'
+  | 'out-of-memory'
+  | 'device-lost'
+  | 'quota'
+  | 'busy'
+  | 'not-loaded'
+  | 'internal';
+
+export interface WorkerFailure {
+  code: ErrorCode;
+  /** A sentence for the user: what happened and what to do. */
+  message: string;
+  /** The underlying error text, for the details disclosure and bug reports. */
+  detail?: string;
+}
+
+export type WorkerRequest =
+  | { type: 'load'; id: string; source: ModelSource }
+  | { type: 'generate'; id: string; turns: ChatTurn[]; options: SamplingOptions }
+  | { type: 'interrupt'; id: string }
+  | { type: 'reset'; id: string }
+  | { type: 'unload'; id: string };
+
+export interface LoadedInfo {
+  device: Device;
+  dtype: Dtype;
+  files: FileProgress[];
+  loadMs: number;
+  adapter: string | null;
+}
+
+export type WorkerEvent =
+  | { type: 'progress'; id: string; phase: LoadPhase; files: FileProgress[] }
+  | { type: 'loaded'; id: string; info: LoadedInfo }
+  | { type: 'started'; id: string; promptTokens: number }
+  | { type: 'delta'; id: string; text: string; generatedTokens: number; tokensPerSecond: number }
+  | { type: 'done'; id: string; reason: StopReason; stats: GenerationStats }
+  | { type: 'ok'; id: string }
+  | { type: 'error'; id: string; error: WorkerFailure };
+
+export type RequestType = WorkerRequest['type'];
+
+let counter = 0;
+/** Request ids only need to be unique within one page's lifetime. */
+export function nextRequestId(prefix: RequestType): string {
+  counter += 1;
+  return `${prefix}-${counter}-${Date.now().toString(36)}`;
+}
+
+const EVENT_TYPES: ReadonlySet<WorkerEvent['type']> = new Set([
+  'progress',
+  'loaded',
+  'started',
+  'delta',
+  'done',
+  'ok',
+  'error',
+]);
+
+/** Messages arriving from a worker are checked before the UI trusts their shape. */
+export function isWorkerEvent(value: unknown): value is WorkerEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { type?: unknown; id?: unknown };
+  return typeof v.id === 'string' && typeof v.type === 'string' && EVENT_TYPES.has(v.type as WorkerEvent['type']);
+}
+
+/** Events that end a request: after one of these no more events carry its id. */
+export function isTerminal(event: WorkerEvent): boolean {
+  return event.type === 'loaded' || event.type === 'done' || event.type === 'ok' || event.type === 'error';
+}
+
+export function totalProgress(files: readonly FileProgress[]): { loaded: number; total: number } {
+  let loaded = 0;
+  let total = 0;
+  for (const f of files) {
+    loaded += Math.min(f.loaded, f.total);
+    total += f.total;
+  }
+  return { loaded, total };
+}

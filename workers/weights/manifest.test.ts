@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ExplainedError } from '../errors';
+import { availableDtypes, keyFromUrl, planFiles, resolveUrl } from './manifest';
+
+const source = { host: 'https://hub.example/', repo: 'org/model', revision: 'main', device: 'webgpu' as const, dtypes: ['q4f16' as const, 'q4' as const] };
+const base = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'README.md'];
+const listing = (...extra: string[]) => [...base, ...extra].map((rfilename, i) => ({ rfilename, size: 100 + i }));
+
+describe('planFiles', () => {
+  it('takes the first preferred dtype the repo ships, with sizes and hub URLs', () => {
+    const plan = planFiles(source, listing('onnx/model_q4.onnx', 'onnx/model.onnx'));
+    expect(plan.dtype).toBe('q4');
+    expect(plan.files.map((f) => f.path)).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'generation_config.json',
+      'onnx/model_q4.onnx',
+    ]);
+    expect(plan.files[4]?.url).toBe('https://hub.example/org/model/resolve/main/onnx/model_q4.onnx');
+    expect(plan.files[4]?.size).toBe(105);
+    expect(plan.externalDataChunks).toBe(0);
+  });
+
+  it('includes every external data chunk, in order', () => {
+    const plan = planFiles(source, listing('onnx/model_q4f16.onnx', 'onnx/model_q4f16.onnx_data_1', 'onnx/model_q4f16.onnx_data', 'onnx/model_q4f16.onnx_data_2'));
+    expect(plan.externalDataChunks).toBe(3);
+    expect(plan.files.slice(-3).map((f) => f.path)).toEqual([
+      'onnx/model_q4f16.onnx_data',
+      'onnx/model_q4f16.onnx_data_1',
+      'onnx/model_q4f16.onnx_data_2',
+    ]);
+  });
+
+  it('explains a repo without usable weights', () => {
+    expect(() => planFiles(source, listing('onnx/model_fp16.onnx'))).toThrow(/wants q4f16 or q4, the repo has fp16/);
+    expect(() => planFiles(source, listing())).toThrow(/has no ONNX export/);
+    try {
+      planFiles(source, listing().filter((s) => s.rfilename !== 'tokenizer.json'));
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ExplainedError);
+      expect((e as ExplainedError).message).toContain('lacks tokenizer.json');
+    }
+  });
+
+  it('maps hub URLs to host-independent store keys', () => {
+    const url = resolveUrl('http://127.0.0.1:9/', 'org/model', 'main', 'onnx/model.onnx');
+    expect(url).toBe('http://127.0.0.1:9/org/model/resolve/main/onnx/model.onnx');
+    expect(keyFromUrl(url)).toBe('org/model@main/onnx/model.onnx');
+    expect(keyFromUrl('https://mirror.example/hf/org/model/resolve/main/onnx/model.onnx')).toBe('org/model@main/onnx/model.onnx');
+    expect(keyFromUrl('http://127.0.0.1:9/assets/app.js')).toBeNull();
+  });
+
+  it('lists available dtypes in transformers.js naming', () => {
+    expect(availableDtypes(new Set(['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4f16.onnx']))).toEqual(['fp32', 'q8', 'q4f16']);
+  });
+});

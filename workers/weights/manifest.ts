@@ -1,0 +1,111 @@
+import type { Dtype, ModelSource } from '../protocol';
+import { ExplainedError, httpFailure } from '../errors';
+import { fileKey } from './store';
+import type { RemoteFile } from './download';
+
+// transformers.js names ONNX files by dtype suffix (DEFAULT_DTYPE_SUFFIX_MAPPING in 4.3.1).
+export const DTYPE_SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
+
+const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const OPTIONAL = ['generation_config.json'];
+
+export interface ModelManifest {
+  dtype: Dtype;
+  files: RemoteFile[];
+  /** Number of `.onnx_data` chunks beside the graph, for transformers.js's use_external_data_format. */
+  externalDataChunks: number;
+}
+
+interface Sibling {
+  rfilename: string;
+  size?: number;
+}
+
+export function resolveUrl(host: string, repo: string, revision: string, path: string): string {
+  return `${host.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+}
+
+/** Reads `{repo}@{revision}/{path}` back out of a hub URL, or null for other URLs. */
+export function keyFromUrl(url: string): string | null {
+  const m = /\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(new URL(url).pathname);
+  if (!m?.[1] || !m[2] || !m[3]) return null;
+  return fileKey(decodeURIComponent(m[1]), decodeURIComponent(m[2]), decodeURIComponent(m[3]));
+}
+
+export function dataChunkNames(graph: string, siblings: ReadonlySet<string>): string[] {
+  const names: string[] = [];
+  for (let i = 0; siblings.has(`${graph}_data${i === 0 ? '' : `_${i}`}`); i++) {
+    names.push(`${graph}_data${i === 0 ? '' : `_${i}`}`);
+  }
+  return names;
+}
+
+/** Lists the dtypes a repo ships ONNX graphs for, in the order transformers.js names them. */
+export function availableDtypes(siblings: ReadonlySet<string>): Dtype[] {
+  return (Object.keys(DTYPE_SUFFIX) as Dtype[]).filter((d) => siblings.has(`onnx/model${DTYPE_SUFFIX[d]}.onnx`));
+}
+
+/** Chooses the files a causal LM needs from the host's repo listing, or explains why it cannot run. */
+export function planFiles(source: ModelSource, listing: Sibling[]): ModelManifest {
+  const sizes = new Map(listing.map((s) => [s.rfilename, s.size ?? null]));
+  const names = new Set(sizes.keys());
+  const missing = REQUIRED.filter((f) => !names.has(f));
+  if (missing.length > 0) {
+    throw new ExplainedError(
+      'unsupported',
+      `${source.repo} is not a text-generation model Ponder can run: it lacks ${missing.join(', ')}.`,
+    );
+  }
+  const have = availableDtypes(names);
+  const dtype = source.dtypes.find((d) => have.includes(d));
+  if (!dtype) {
+    throw new ExplainedError(
+      'unsupported',
+      have.length > 0
+        ? `${source.repo} has no weights this device can run (wants ${source.dtypes.join(' or ')}, the repo has ${have.join(', ')}).`
+        : `${source.repo} has no ONNX export (onnx/model*.onnx), so it cannot run in the browser.`,
+    );
+  }
+  const graph = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+  const data = dataChunkNames(graph, names);
+  const paths = [...REQUIRED, ...OPTIONAL.filter((f) => names.has(f)), graph, ...data];
+  return {
+    dtype,
+    externalDataChunks: data.length,
+    files: paths.map((path) => ({
+      url: resolveUrl(source.host, source.repo, source.revision, path),
+      key: fileKey(source.repo, source.revision, path),
+      repo: source.repo,
+      revision: source.revision,
+      path,
+      size: sizes.get(path) ?? null,
+    })),
+  };
+}
+
+export async function fetchListing(source: ModelSource): Promise<Sibling[]> {
+  const base = source.host.replace(/\/+$/, '');
+  const url = `${base}/api/models/${source.repo}/revision/${encodeURIComponent(source.revision)}?blobs=true`;
+  let response: Response;
+  try {
+    response = await fetch(url, { cache: 'no-store' });
+  } catch (error) {
+    throw new ExplainedError(
+      'network',
+      `Could not reach the model host ${base}. Check your connection (or the mirror address) and retry.`,
+      String(error),
+    );
+  }
+  if (!response.ok) throw httpFailure(response.status, url);
+  const body = (await response.json()) as { siblings?: Sibling[] };
+  if (!Array.isArray(body.siblings)) {
+    throw new ExplainedError('unsupported', `The model host did not list the files of ${source.repo}.`, url);
+  }
+  return body.siblings;
+}

@@ -1,0 +1,77 @@
+import { createStore, get, set, del, values, promisifyRequest, type UseStore } from 'idb-keyval';
+
+// Model files live in IndexedDB as fixed-size chunks, so an interrupted download resumes from the
+// last stored chunk and nothing is kept twice (transformers.js's own Cache API copy is turned off).
+// Two databases because idb-keyval keeps one object store per database; a chunk is written before
+// its file record, so a crash between the two only costs re-downloading that chunk.
+
+export interface StoredFile {
+  /** `repo@revision/path`: the host is left out so a mirror serves the same stored bytes. */
+  key: string;
+  repo: string;
+  revision: string;
+  path: string;
+  size: number;
+  etag: string | null;
+  chunkSize: number;
+  /** Chunks 0..storedChunks-1 are in the chunk store. */
+  storedChunks: number;
+  complete: boolean;
+  updatedAt: number;
+}
+
+const files: UseStore = createStore('ponder-weight-files', 'files');
+const chunks: UseStore = createStore('ponder-weight-chunks', 'chunks');
+
+export function fileKey(repo: string, revision: string, path: string): string {
+  return `${repo}@${revision}/${path}`;
+}
+
+export function storedBytes(file: StoredFile): number {
+  return Math.min(file.size, file.storedChunks * file.chunkSize);
+}
+
+const MIN_CHUNK = 64 * 1024;
+const MAX_CHUNK = 16 * 1024 * 1024;
+
+/** About eight chunks per small file, 16 MiB for large ones: resume granularity scales with size. */
+export function chooseChunkSize(size: number): number {
+  let chunk = MIN_CHUNK;
+  while (chunk < MAX_CHUNK && chunk * 8 < size) chunk *= 2;
+  return chunk;
+}
+
+export function getFile(key: string): Promise<StoredFile | undefined> {
+  return get<StoredFile>(key, files);
+}
+
+export function putFile(file: StoredFile): Promise<void> {
+  return set(file.key, { ...file, updatedAt: Date.now() }, files);
+}
+
+export function listFiles(): Promise<StoredFile[]> {
+  return values<StoredFile>(files);
+}
+
+export function putChunk(key: string, index: number, bytes: Uint8Array): Promise<void> {
+  return set([key, index], new Blob([bytes as Uint8Array<ArrayBuffer>]), chunks);
+}
+
+export async function readFile(file: StoredFile): Promise<Blob> {
+  if (file.storedChunks === 0) return new Blob([]);
+  const parts = await chunks('readonly', (store) =>
+    promisifyRequest(store.getAll(IDBKeyRange.bound([file.key, 0], [file.key, file.storedChunks - 1]))),
+  );
+  return new Blob(parts as Blob[]);
+}
+
+export async function deleteChunksFrom(key: string, fromIndex: number): Promise<void> {
+  await chunks('readwrite', (store) =>
+    promisifyRequest(store.delete(IDBKeyRange.bound([key, fromIndex], [key, Number.MAX_SAFE_INTEGER]))),
+  );
+}
+
+export async function deleteFile(key: string): Promise<void> {
+  await deleteChunksFrom(key, 0);
+  await del(key, files);
+}
