@@ -1,0 +1,34 @@
+import { useChatStore } from '../chat/chat-store';
+import { useModelStore } from '../models/model-store';
+
+export function TopBar({ onMenu }: { onMenu(): void }) {
+  const load = useModelStore((s) => s.load);
+  const speed = useChatStore((s) => {
+    const live = s.messages.find((m) => m.id === s.generatingId);
+    return live ? live.tokensPerSecond : null;
+  });
+
+  return (
+    <header className="topbar">
+      <button type="button" className="button menu" onClick={onMenu} aria-label="Open conversations">
+        ☰
+      </button>
+      {load.status === 'ready' ? (
+        <div className="model-chip" data-testid="model-chip">
+          <strong>{load.target.name}</strong>
+          <span className="badge">{load.info.dtype}</span>
+          <span className="badge" data-testid="device-badge">
+            {load.info.device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
+          </span>
+        </div>
+      ) : (
+        <div className="model-chip muted">No model loaded</div>
+      )}
+      {speed !== null && (
+        <span className="speed" aria-live="off" data-testid="live-speed">
+          {speed.toFixed(1)} tok/s
+        </span>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,110 @@
+import { create } from 'zustand';
+import type { Device, FileProgress, LoadedInfo, LoadPhase, WorkerFailure } from '../../workers/protocol';
+import { InferenceError } from '../engine/client';
+import { inference } from '../engine/instance';
+import { detectCapability, type Capability } from './capability';
+import { DEFAULT_HOST, dtypePreference } from './catalog';
+
+export type DeviceChoice = 'auto' | Device;
+
+export interface ModelTarget {
+  name: string;
+  repo: string;
+  revision: string;
+}
+
+export type LoadState =
+  | { status: 'idle' }
+  | { status: 'loading'; target: ModelTarget; device: Device; phase: LoadPhase; files: FileProgress[]; startedAt: number; updatedAt: number }
+  | { status: 'ready'; target: ModelTarget; info: LoadedInfo }
+  | { status: 'error'; target: ModelTarget; device: Device; failure: WorkerFailure };
+
+interface ModelStore {
+  capability: Capability | null;
+  host: string;
+  deviceChoice: DeviceChoice;
+  load: LoadState;
+  detect(): Promise<void>;
+  setHost(host: string): void;
+  setDeviceChoice(choice: DeviceChoice): void;
+  loadModel(target: ModelTarget): Promise<void>;
+  retry(): Promise<void>;
+  dismiss(): void;
+}
+
+const HOST_KEY = 'ponder.modelHost';
+const DEVICE_KEY = 'ponder.device';
+
+function readSetting(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeSetting(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Private modes may refuse storage; the setting then lasts for this page only.
+  }
+}
+
+export function resolveDevice(choice: DeviceChoice, capability: Capability | null): Device {
+  if (choice !== 'auto') return choice;
+  return capability?.webgpu ? 'webgpu' : 'wasm';
+}
+
+function failureOf(error: unknown): WorkerFailure {
+  if (error instanceof InferenceError) return error.failure;
+  return { code: 'internal', message: 'Loading failed unexpectedly.', detail: String(error) };
+}
+
+export const useModelStore = create<ModelStore>()((set, get) => ({
+  capability: null,
+  host: readSetting(HOST_KEY) ?? DEFAULT_HOST,
+  deviceChoice: (readSetting(DEVICE_KEY) as DeviceChoice | null) ?? 'auto',
+  load: { status: 'idle' },
+
+  async detect() {
+    set({ capability: await detectCapability() });
+  },
+
+  setHost(host) {
+    writeSetting(HOST_KEY, host);
+    set({ host });
+  },
+
+  setDeviceChoice(deviceChoice) {
+    writeSetting(DEVICE_KEY, deviceChoice);
+    set({ deviceChoice });
+  },
+
+  async loadModel(target) {
+    const { host, deviceChoice, capability } = get();
+    const device = resolveDevice(deviceChoice, capability);
+    set({ load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
+    try {
+      const info = await inference().load(
+        { host, repo: target.repo, revision: target.revision, device, dtypes: dtypePreference(device, capability?.shaderF16 ?? false) },
+        (phase, files) => {
+          const current = get().load;
+          if (current.status === 'loading') set({ load: { ...current, phase, files, updatedAt: Date.now() } });
+        },
+      );
+      set({ load: { status: 'ready', target, info } });
+    } catch (error) {
+      set({ load: { status: 'error', target, device, failure: failureOf(error) } });
+    }
+  },
+
+  async retry() {
+    const current = get().load;
+    if (current.status === 'error') await get().loadModel(current.target);
+  },
+
+  dismiss() {
+    set({ load: { status: 'idle' } });
+  },
+}));
