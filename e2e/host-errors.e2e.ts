@@ -36,7 +36,7 @@ describe('model host errors', () => {
 
   it('a model file failing mid-load names the problem, keeps nothing broken, and Retry completes', async () => {
     const { page } = await openSession(browser, inject('appUrl'));
-    hub.addFault({ kind: 'status', status: 503, match: 'onnx/model.onnx' });
+    hub.addFault({ kind: 'status', status: 503, match: 'onnx/model_q4.onnx' });
     await loadModel(page, hub.url, 'ponder-test/tiny-r1', 'wasm');
     const error = page.getByTestId('load-error');
     await error.waitFor({ timeout: 60_000 });
