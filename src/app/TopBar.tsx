@@ -3,6 +3,8 @@ import { useModelStore } from '../models/model-store';
 
 export function TopBar({ onMenu }: { onMenu(): void }) {
   const load = useModelStore((s) => s.load);
+  const unloadModel = useModelStore((s) => s.unloadModel);
+  const busy = useChatStore((s) => s.generatingId !== null);
   const speed = useChatStore((s) => {
     const live = s.messages.find((m) => m.id === s.generatingId);
     return live ? live.tokensPerSecond : null;
@@ -20,6 +22,9 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
           <span className="badge" data-testid="device-badge">
             {load.info.device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
           </span>
+          <button type="button" className="button small" onClick={() => void unloadModel()} disabled={busy}>
+            Change model
+          </button>
         </div>
       ) : (
         <div className="model-chip muted">No model loaded</div>

@@ -30,6 +30,8 @@ interface ModelStore {
   loadModel(target: ModelTarget): Promise<void>;
   retry(): Promise<void>;
   dismiss(): void;
+  /** Frees the model's memory and returns to the first screen; stored weights stay. */
+  unloadModel(): Promise<void>;
 }
 
 const HOST_KEY = 'ponder.modelHost';
@@ -106,5 +108,10 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
 
   dismiss() {
     set({ load: { status: 'idle' } });
+  },
+
+  async unloadModel() {
+    set({ load: { status: 'idle' } });
+    await inference().unload();
   },
 }));
