@@ -24,6 +24,10 @@ export interface SamplingOptions {
   temperature: number;
   topP: number;
   maxNewTokens: number;
+  /** Same seed and settings give the same reply; null draws from Math.random. */
+  seed?: number | null;
+  /** Cap on thinking tokens; when reached the worker ends the thinking itself (`</think>`). */
+  thinkingBudget?: number | null;
 }
 
 export interface FileProgress {
@@ -42,6 +46,10 @@ export interface GenerationStats {
   /** Decode speed after the first token, tokens per second. */
   tokensPerSecond: number;
   totalMs: number;
+  /** Prompt tokens whose KV cache was reused from the previous request (0 = recomputed). */
+  reusedCacheTokens?: number;
+  /** The thinking budget ran out and the worker closed the thinking. */
+  thinkingBudgetHit?: boolean;
 }
 
 export type StopReason = 'eos' | 'length' | 'interrupted';
@@ -67,7 +75,14 @@ export interface WorkerFailure {
 
 export type WorkerRequest =
   | { type: 'load'; id: string; source: ModelSource }
-  | { type: 'generate'; id: string; turns: ChatTurn[]; options: SamplingOptions }
+  | {
+      type: 'generate';
+      id: string;
+      turns: ChatTurn[];
+      options: SamplingOptions;
+      /** Raw output of an unfinished reply to continue (after the generation prompt), for "Continue". */
+      continuation?: string;
+    }
   | { type: 'interrupt'; id: string }
   | { type: 'reset'; id: string }
   | { type: 'unload'; id: string };
