@@ -57,8 +57,9 @@ describe.each(BACKENDS)('chat on %s', (backend) => {
     await startStreamProbe(page);
     await sendMessage(page, 'What is 2 + 3?');
     expect(await waitForReply(page, 1), `page errors: ${errors.join('\n')}`).toBe('done');
-    // Streamed: the reply grew through several intermediate states, not in one jump.
-    expect((await streamLengths(page)).length).toBeGreaterThanOrEqual(4);
+    // Streamed: the reply passed through intermediate states rather than appearing whole
+    // (the endless model below proves sustained streaming; this one is over in a few frames).
+    expect((await streamLengths(page)).length).toBeGreaterThanOrEqual(3);
 
     const reply = page.locator('article.message.assistant').first();
     // Thinking collapsed itself when `</think>` arrived, counting exactly the thinking tokens.
@@ -86,9 +87,12 @@ describe.each(BACKENDS)('chat on %s', (backend) => {
     const { page } = await open();
     await loadModel(page, hub.url, 'ponder-test/tiny-r1-endless', backend);
     await waitForChat(page);
+    await startStreamProbe(page);
     await sendMessage(page, 'Think about 2 + 3 forever.');
     const reply = page.locator('article.message.assistant').first();
     await expect.poll(async () => ((await reply.textContent()) ?? '').length, { timeout: 60_000 }).toBeGreaterThan(200);
+    // Token by token: the text grew through many visible states while the model thought.
+    expect((await streamLengths(page)).length).toBeGreaterThanOrEqual(6);
     await page.getByRole('button', { name: 'Stop' }).click();
     expect(await waitForReply(page, 1)).toBe('stopped');
     const stoppedText = await reply.locator('.thinking').textContent();

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useChatStore } from '../chat/chat-store';
+import { InstallApp } from '../pwa/InstallApp';
+import { ConversationList } from '../chat/ConversationList';
 
 interface Props {
   open: boolean;
@@ -7,7 +9,6 @@ interface Props {
 }
 
 export function Sidebar({ open, onClose }: Props) {
-  const firstQuestion = useChatStore((s) => s.messages.find((m) => m.role === 'user')?.content ?? null);
   const busy = useChatStore((s) => s.generatingId !== null);
   const newChat = useChatStore((s) => s.newChat);
   const ref = useRef<HTMLElement>(null);
@@ -37,9 +38,8 @@ export function Sidebar({ open, onClose }: Props) {
       >
         + New chat
       </button>
-      <ul className="conversations" aria-label="Chats">
-        <li aria-current="page">{firstQuestion ?? 'New chat'}</li>
-      </ul>
+      <ConversationList onOpened={onClose} />
+      <InstallApp />
       <p className="privacy muted">Runs on this device. Nothing you type leaves your browser.</p>
     </nav>
   );

@@ -1,12 +1,13 @@
 import { useChatStore } from '../chat/chat-store';
 import { useModelStore } from '../models/model-store';
+import { OfflineIndicator } from '../pwa/OfflineIndicator';
 
 export function TopBar({ onMenu }: { onMenu(): void }) {
   const load = useModelStore((s) => s.load);
   const unloadModel = useModelStore((s) => s.unloadModel);
   const busy = useChatStore((s) => s.generatingId !== null);
   const speed = useChatStore((s) => {
-    const live = s.messages.find((m) => m.id === s.generatingId);
+    const live = s.conversation.messages.find((m) => m.id === s.generatingId);
     return live ? live.tokensPerSecond : null;
   });
 
@@ -34,6 +35,7 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
           {speed.toFixed(1)} tok/s
         </span>
       )}
+      <OfflineIndicator />
     </header>
   );
 }

@@ -2,16 +2,23 @@ import { useRef, useState, type KeyboardEvent } from 'react';
 
 interface Props {
   busy: boolean;
+  /** Sending is held back (e.g. the context is full); typing still works. */
+  disabled?: boolean;
+  onDraft?(text: string): void;
   onSend(text: string): void;
   onStop(): void;
 }
 
-export function Composer({ busy, onSend, onStop }: Props) {
-  const [text, setText] = useState('');
+export function Composer({ busy, disabled = false, onDraft, onSend, onStop }: Props) {
+  const [text, setTextState] = useState('');
+  const setText = (value: string) => {
+    setTextState(value);
+    onDraft?.(value);
+  };
   const ref = useRef<HTMLTextAreaElement>(null);
 
   const send = () => {
-    if (busy || !text.trim()) return;
+    if (busy || disabled || !text.trim()) return;
     onSend(text);
     setText('');
     ref.current?.focus();
@@ -51,7 +58,7 @@ export function Composer({ busy, onSend, onStop }: Props) {
           ■ Stop
         </button>
       ) : (
-        <button type="submit" className="button primary" disabled={!text.trim()}>
+        <button type="submit" className="button primary" disabled={disabled || !text.trim()}>
           Send
         </button>
       )}

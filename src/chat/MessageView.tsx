@@ -1,26 +1,67 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { findFinalAnswer } from '../reasoning/answer';
 import { AnswerCard, Markdown, ThinkingBlock } from '../render';
+import { CopyButton } from '../render/CopyButton';
 import { formatSeconds } from '../util/format';
-import type { ChatMessage } from './chat-store';
+import { useChatStore, type ChatMessage, type ModelTag } from './chat-store';
 
 const STATUS_NOTE: Partial<Record<ChatMessage['status'], string>> = {
   stopped: 'Stopped.',
   length: 'The reply reached the token limit.',
+  interrupted: 'This reply was interrupted: the page closed while it was being written.',
 };
+
+const CONTINUABLE: ReadonlySet<ChatMessage['status']> = new Set(['stopped', 'length', 'interrupted']);
 
 function Stats({ message }: { message: ChatMessage }) {
   const { stats, model } = message;
   if (!stats) return null;
   return (
     <p className="stats muted" data-testid="message-stats">
-      {stats.tokensPerSecond.toFixed(1)} tok/s · {stats.generatedTokens} tokens · first token {formatSeconds(stats.timeToFirstTokenMs)}
+      {stats.tokensPerSecond.toFixed(1)} tok/s · {message.generatedTokens} tokens · first token {formatSeconds(stats.timeToFirstTokenMs)}
+      {stats.reusedCacheTokens ? ` (${stats.reusedCacheTokens} cached)` : ''}
       {model ? ` · ${model.dtype} on ${model.device === 'webgpu' ? 'WebGPU' : 'WASM'}` : ''}
     </p>
   );
 }
 
-function AssistantMessage({ message }: { message: ChatMessage }) {
+function Versions({ message }: { message: ChatMessage }) {
+  const showVersion = useChatStore((s) => s.showVersion);
+  const busy = useChatStore((s) => s.generatingId !== null);
+  const count = message.versions.length + 1;
+  if (count === 1) return null;
+  const has = (attempt: number) => message.versions.some((v) => v.attempt === attempt);
+  return (
+    <span className="versions" role="group" aria-label="Reply versions">
+      <button
+        type="button"
+        className="button small"
+        aria-label="Previous version"
+        disabled={busy || !has(message.attempt - 1)}
+        onClick={() => showVersion(message.id, message.attempt - 1)}
+      >
+        ‹
+      </button>
+      <span data-testid="version-count">
+        {message.attempt} / {count}
+      </span>
+      <button
+        type="button"
+        className="button small"
+        aria-label="Next version"
+        disabled={busy || !has(message.attempt + 1)}
+        onClick={() => showVersion(message.id, message.attempt + 1)}
+      >
+        ›
+      </button>
+    </span>
+  );
+}
+
+function AssistantMessage({ message, model }: { message: ChatMessage; model: ModelTag }) {
+  const regenerate = useChatStore((s) => s.regenerate);
+  const continueReply = useChatStore((s) => s.continueReply);
+  const busy = useChatStore((s) => s.generatingId !== null);
   const streaming = message.status === 'streaming';
   const final = findFinalAnswer({ thinking: message.thinking, answer: message.answer });
   const thinkingSeconds = (message.thinkingMs ?? message.updatedAt - message.startedAt) / 1000;
@@ -34,6 +75,7 @@ function AssistantMessage({ message }: { message: ChatMessage }) {
           tokens={message.thinkingTokens ?? message.generatedTokens}
           seconds={thinkingSeconds}
           cutOff={!streaming && !message.thinkingClosed}
+          budgetHit={message.stats?.thinkingBudgetHit ?? false}
         />
       )}
       {message.answer && (
@@ -56,17 +98,83 @@ function AssistantMessage({ message }: { message: ChatMessage }) {
         </div>
       )}
       <Stats message={message} />
+      {!streaming && (
+        <div className="message-actions">
+          <CopyButton text={message.answer || message.content} label="Copy" />
+          {model && (
+            <button type="button" className="button small" disabled={busy} onClick={() => void regenerate(message.id, model)}>
+              ↻ Regenerate
+            </button>
+          )}
+          {model && CONTINUABLE.has(message.status) && (
+            <button type="button" className="button small" disabled={busy} onClick={() => void continueReply(message.id, model)}>
+              Continue
+            </button>
+          )}
+          <Versions message={message} />
+        </div>
+      )}
     </article>
   );
 }
 
-export const MessageView = memo(function MessageView({ message }: { message: ChatMessage }) {
-  if (message.role === 'user') {
+function UserMessage({ message, model }: { message: ChatMessage; model: ModelTag }) {
+  const editAndResend = useChatStore((s) => s.editAndResend);
+  const deleteTurn = useChatStore((s) => s.deleteTurn);
+  const busy = useChatStore((s) => s.generatingId !== null);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(message.content);
+
+  if (editing) {
     return (
-      <article className="message user" aria-label="You">
-        <p>{message.content}</p>
-      </article>
+      <form
+        className="message user editing"
+        aria-label="Edit your message"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setEditing(false);
+          if (model) void editAndResend(message.id, draft, model);
+        }}
+      >
+        <label htmlFor={`edit-${message.id}`} className="visually-hidden">
+          Edit your message
+        </label>
+        <textarea id={`edit-${message.id}`} value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} />
+        <div className="row">
+          <button type="submit" className="button primary small" disabled={!model || !draft.trim()}>
+            Send
+          </button>
+          <button type="button" className="button small" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </div>
+      </form>
     );
   }
-  return <AssistantMessage message={message} />;
+  return (
+    <article className="message user" aria-label="You">
+      <p>{message.content}</p>
+      <div className="message-actions">
+        <CopyButton text={message.content} label="Copy" />
+        <button
+          type="button"
+          className="button small"
+          disabled={busy || !model}
+          onClick={() => {
+            setDraft(message.content);
+            setEditing(true);
+          }}
+        >
+          Edit
+        </button>
+        <button type="button" className="button small" disabled={busy} onClick={() => deleteTurn(message.id)}>
+          Delete
+        </button>
+      </div>
+    </article>
+  );
+}
+
+export const MessageView = memo(function MessageView({ message, model }: { message: ChatMessage; model: ModelTag }) {
+  return message.role === 'user' ? <UserMessage message={message} model={model} /> : <AssistantMessage message={message} model={model} />;
 });

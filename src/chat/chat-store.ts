@@ -1,67 +1,69 @@
-import { create } from 'zustand';
-import type { GenerationStats, StopReason, WorkerFailure } from '../../workers/protocol';
-import { InferenceError } from '../engine/client';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import type { ChatTurn, GenerationStats, SamplingOptions, StopReason, WorkerFailure } from '../../workers/protocol';
+import { InferenceError, type GenerateHandlers } from '../engine/client';
 import { inference } from '../engine/instance';
 import { ReasoningStream } from '../reasoning/parse';
-import { DEFAULT_SAMPLING, toTurns } from './prompt';
+import {
+  blankMessage,
+  markInterrupted,
+  newConversation,
+  titleFrom,
+  userPrompt,
+  type ChatMessage,
+  type ChatSettings,
+  type Conversation,
+} from './conversation';
+import { createIdbRepo, entryOf, type ConversationEntry, type ConversationRepo } from './persistence';
+import { toTurns } from './prompt';
 
-export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'length' | 'error';
+export type { ChatMessage, MessageStatus } from './conversation';
 
-export interface ChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  /** The user's text, or the model's raw output (thinking, `</think>`, answer). */
-  content: string;
-  thinking: string | null;
-  answer: string;
-  thinkingClosed: boolean;
-  status: MessageStatus;
-  startedAt: number;
-  /** When the last tokens arrived; with startedAt it gives the live thinking time. */
-  updatedAt: number;
-  /** Set when `</think>` arrived: how long and how many tokens the model thought. */
-  thinkingMs: number | null;
-  thinkingTokens: number | null;
-  generatedTokens: number;
-  tokensPerSecond: number;
-  stats: GenerationStats | null;
-  error: WorkerFailure | null;
-  model: { repo: string; dtype: string; device: string } | null;
+/** The slice of the inference client the store drives; tests hand in a scripted one. */
+export interface ReplyEngine {
+  generate(
+    turns: ChatTurn[],
+    options: SamplingOptions,
+    handlers: GenerateHandlers,
+    continuation?: string,
+  ): Promise<{ reason: StopReason; stats: GenerationStats }>;
+  interrupt(): Promise<void>;
 }
 
-interface ChatStore {
-  messages: ChatMessage[];
+export type ModelTag = ChatMessage['model'];
+
+export interface ChatState {
+  entries: ConversationEntry[];
+  /** Storage problems to tell the user about (unreadable records, failed saves). */
+  problems: string[];
+  conversation: Conversation;
   generatingId: string | null;
-  send(text: string, model: ChatMessage['model']): Promise<void>;
-  stop(): Promise<void>;
+  query: string;
+  /** Ids matching the search (titles and content), or null when not searching. */
+  hits: string[] | null;
+  /** The conversation just deleted, restorable until the next deletion or reload. */
+  deleted: Conversation | null;
+
+  init(): Promise<void>;
   newChat(): void;
+  open(id: string): Promise<void>;
+  rename(id: string, title: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  undoRemove(): Promise<void>;
+  search(query: string): Promise<void>;
+  updateSettings(patch: Partial<ChatSettings>): void;
+  send(text: string, model: ModelTag): Promise<void>;
+  stop(): Promise<void>;
+  regenerate(replyId: string, model: ModelTag): Promise<void>;
+  showVersion(replyId: string, attempt: number): void;
+  editAndResend(userId: string, text: string, model: ModelTag): Promise<void>;
+  deleteTurn(userId: string): void;
+  continueReply(replyId: string, model: ModelTag): Promise<void>;
+  dropOldestTurns(turns: number): void;
+  dismissProblem(index: number): void;
 }
 
-const STATUS_BY_REASON: Record<StopReason, MessageStatus> = { eos: 'done', length: 'length', interrupted: 'stopped' };
-
-let seq = 0;
-const newId = () => `m${Date.now().toString(36)}${(seq++).toString(36)}`;
-
-function blankMessage(role: ChatMessage['role'], content: string, model: ChatMessage['model']): ChatMessage {
-  return {
-    id: newId(),
-    role,
-    content,
-    thinking: null,
-    answer: role === 'user' ? content : '',
-    thinkingClosed: false,
-    status: role === 'user' ? 'done' : 'streaming',
-    startedAt: Date.now(),
-    updatedAt: Date.now(),
-    thinkingMs: null,
-    thinkingTokens: null,
-    generatedTokens: 0,
-    tokensPerSecond: 0,
-    stats: null,
-    error: null,
-    model,
-  };
-}
+const STATUS_BY_REASON: Record<StopReason, ChatMessage['status']> = { eos: 'done', length: 'length', interrupted: 'stopped' };
+const SAVE_EVERY_MS = 1000;
 
 /** Runs `apply` at most once per animation frame, so rendering never paces decoding. */
 function frameBatcher(apply: () => void): { schedule(): void; flush(): void } {
@@ -76,86 +78,309 @@ function frameBatcher(apply: () => void): { schedule(): void; flush(): void } {
       if (scheduled) return;
       scheduled = true;
       // Hidden tabs get no animation frames; a timer keeps the transcript (and its saving) current.
-      if (typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(onFrame);
+      if (typeof document !== 'undefined' && !document.hidden && typeof requestAnimationFrame === 'function') requestAnimationFrame(onFrame);
       else setTimeout(onFrame, 100);
     },
     flush,
   };
 }
 
-export const useChatStore = create<ChatStore>()((set, get) => {
-  const patch = (id: string, change: Partial<ChatMessage>) =>
-    set((s) => ({ messages: s.messages.map((m) => (m.id === id ? { ...m, ...change } : m)) }));
+function failureOf(error: unknown): WorkerFailure {
+  return error instanceof InferenceError ? error.failure : { code: 'internal', message: 'The reply failed unexpectedly.', detail: String(error) };
+}
 
+/** The prompt for a reply: every earlier turn, user turns as they were sent, failed replies left out. */
+function turnsBefore(messages: readonly ChatMessage[], index: number, settings: ChatSettings): ChatTurn[] {
+  return toTurns(
+    messages
+      .slice(0, index)
+      .filter((m) => m.status !== 'error')
+      .map((m) => ({ role: m.role, content: m.role === 'user' ? userPrompt(m.content, m.settings ?? settings) : m.content })),
+  );
+}
+
+function samplingOf(settings: ChatSettings): SamplingOptions {
   return {
-    messages: [],
-    generatingId: null,
+    temperature: settings.temperature,
+    topP: settings.topP,
+    maxNewTokens: settings.maxNewTokens,
+    seed: settings.seed,
+    thinkingBudget: settings.thinkingBudget,
+  };
+}
 
-    async send(text, model) {
-      const question = text.trim();
-      if (!question || get().generatingId) return;
-      const user = blankMessage('user', question, null);
-      const reply = blankMessage('assistant', '', model);
-      const history = [...get().messages.filter((m) => m.status !== 'error'), user];
-      set((s) => ({ messages: [...s.messages, user, reply], generatingId: reply.id }));
+export function createChatStore(deps: { repo: ConversationRepo; engine: () => ReplyEngine }): UseBoundStore<StoreApi<ChatState>> {
+  const { repo } = deps;
+
+  return create<ChatState>()((set, get) => {
+    const report = (problem: string) => set((s) => ({ problems: [...s.problems, problem] }));
+
+    const persist = async (conversation: Conversation) => {
+      if (conversation.messages.length === 0) return;
+      try {
+        await repo.save(conversation);
+        set((s) => ({ entries: [entryOf(conversation), ...s.entries.filter((e) => e.id !== conversation.id)] }));
+      } catch (error) {
+        report(`Saving this conversation failed (${String(error)}). It stays open here; free some storage and it will be saved with the next message.`);
+      }
+    };
+
+    /** Applies a change to the open conversation and saves it (unless told not to, mid-stream). */
+    const change = (fn: (c: Conversation) => Conversation, save = true) => {
+      const next = { ...fn(get().conversation), updatedAt: Date.now() };
+      set({ conversation: next });
+      if (save) void persist(next);
+      return next;
+    };
+
+    const patchMessage = (id: string, patch: Partial<ChatMessage>, save = true) =>
+      change((c) => ({ ...c, messages: c.messages.map((m) => (m.id === id ? { ...m, ...patch } : m)) }), save);
+
+    /** Streams a reply into the message `replyId`, which must already be in the conversation. */
+    const generateInto = async (replyId: string, continuation?: { raw: string; tokens: number }) => {
+      const { conversation } = get();
+      const index = conversation.messages.findIndex((m) => m.id === replyId);
+      if (index < 0 || get().generatingId) return;
+      const settings = conversation.settings;
+      set({ generatingId: replyId });
 
       // Parsing happens per delta (O(delta)), so the moment `</think>` arrives is exact;
-      // the store is updated once per frame with whatever arrived meanwhile.
+      // the store is updated once per frame, and saved about once a second for crash safety.
       const stream = new ReasoningStream();
-      let raw = '';
-      let tokens = 0;
+      let raw = continuation?.raw ?? '';
+      if (raw) stream.push(raw);
+      const base = continuation?.tokens ?? 0;
+      let tokens = base;
       let speed = 0;
-      let startedAt = reply.startedAt;
+      let startedAt = Date.now();
       let closedAt: { ms: number; tokens: number } | null = null;
+      let lastSave = 0;
       const batch = frameBatcher(() => {
         const snap = stream.snapshot();
-        patch(reply.id, {
-          content: raw,
-          thinking: snap.thinking,
-          answer: snap.answer,
-          thinkingClosed: snap.thinkingClosed,
-          generatedTokens: tokens,
-          tokensPerSecond: speed,
-          updatedAt: Date.now(),
-          ...(closedAt ? { thinkingMs: closedAt.ms, thinkingTokens: closedAt.tokens } : {}),
-        });
+        const now = Date.now();
+        const save = now - lastSave >= SAVE_EVERY_MS;
+        if (save) lastSave = now;
+        patchMessage(
+          replyId,
+          {
+            content: raw,
+            thinking: snap.thinking,
+            answer: snap.answer,
+            thinkingClosed: snap.thinkingClosed,
+            generatedTokens: tokens,
+            tokensPerSecond: speed,
+            updatedAt: now,
+            ...(closedAt ? { thinkingMs: closedAt.ms, thinkingTokens: closedAt.tokens } : {}),
+          },
+          save,
+        );
       });
 
       try {
-        const { reason, stats } = await inference().generate(toTurns(history), DEFAULT_SAMPLING, {
-          onStarted() {
-            startedAt = Date.now();
-            patch(reply.id, { startedAt, updatedAt: startedAt });
+        const { reason, stats } = await deps.engine().generate(
+          turnsBefore(conversation.messages, index, settings),
+          samplingOf(settings),
+          {
+            onStarted() {
+              startedAt = Date.now();
+              if (!continuation) patchMessage(replyId, { startedAt, updatedAt: startedAt }, false);
+            },
+            onDelta(text, generatedTokens, tokensPerSecond) {
+              raw += text;
+              tokens = base + generatedTokens;
+              speed = tokensPerSecond;
+              if (stream.push(text).closed) closedAt = { ms: Date.now() - startedAt, tokens };
+              batch.schedule();
+            },
           },
-          onDelta(text, generatedTokens, tokensPerSecond) {
-            raw += text;
-            tokens = generatedTokens;
-            speed = tokensPerSecond;
-            if (stream.push(text).closed) closedAt = { ms: Date.now() - startedAt, tokens };
-            batch.schedule();
-          },
-        });
+          continuation?.raw,
+        );
         stream.finish();
         batch.flush();
-        patch(reply.id, { status: STATUS_BY_REASON[reason], stats, generatedTokens: stats.generatedTokens, tokensPerSecond: stats.tokensPerSecond });
+        patchMessage(replyId, {
+          status: STATUS_BY_REASON[reason],
+          stats,
+          generatedTokens: base + stats.generatedTokens,
+          tokensPerSecond: stats.tokensPerSecond,
+        });
       } catch (error) {
         stream.finish();
         batch.flush();
-        const failure: WorkerFailure =
-          error instanceof InferenceError ? error.failure : { code: 'internal', message: 'The reply failed unexpectedly.', detail: String(error) };
-        patch(reply.id, { status: 'error', error: failure });
+        patchMessage(replyId, { status: 'error', error: failureOf(error) });
       } finally {
         set({ generatingId: null });
       }
-    },
+    };
 
-    async stop() {
-      if (get().generatingId) await inference().interrupt();
-    },
+    const freshReply = (model: ModelTag): ChatMessage => ({ ...blankMessage('assistant', ''), model, settings: { ...get().conversation.settings } });
 
-    newChat() {
-      if (get().generatingId) return;
-      set({ messages: [] });
-    },
-  };
-});
+    return {
+      entries: [],
+      problems: [],
+      conversation: newConversation(),
+      generatingId: null,
+      query: '',
+      hits: null,
+      deleted: null,
+
+      async init() {
+        try {
+          const { entries, problems } = await repo.list();
+          set((s) => ({ entries, problems: [...s.problems, ...problems] }));
+        } catch (error) {
+          report(`Your saved conversations could not be read (${String(error)}). New chats still work.`);
+        }
+      },
+
+      newChat() {
+        if (get().generatingId) return;
+        set({ conversation: newConversation(get().conversation.settings) });
+      },
+
+      async open(id) {
+        if (get().generatingId || get().conversation.id === id) return;
+        const { conversation, problem } = await repo.load(id);
+        if (problem) report(problem);
+        if (!conversation) return;
+        const messages = markInterrupted(conversation.messages);
+        set({ conversation: { ...conversation, messages } });
+        // A reply cut off by a crash or a closed tab is saved as interrupted, once.
+        if (messages.some((m, i) => m !== conversation.messages[i])) await persist({ ...conversation, messages });
+      },
+
+      async rename(id, title) {
+        const clean = title.trim();
+        if (!clean) return;
+        if (get().conversation.id === id) {
+          change((c) => ({ ...c, title: clean }));
+          return;
+        }
+        const { conversation } = await repo.load(id);
+        if (!conversation) return;
+        await persist({ ...conversation, title: clean, updatedAt: Date.now() });
+      },
+
+      async remove(id) {
+        if (get().generatingId && get().conversation.id === id) return;
+        const { conversation } = get().conversation.id === id ? { conversation: get().conversation } : await repo.load(id);
+        await repo.remove(id);
+        set((s) => ({
+          entries: s.entries.filter((e) => e.id !== id),
+          deleted: conversation ?? null,
+          hits: s.hits?.filter((h) => h !== id) ?? null,
+        }));
+        if (get().conversation.id === id) set({ conversation: newConversation(get().conversation.settings) });
+      },
+
+      async undoRemove() {
+        const deleted = get().deleted;
+        if (!deleted) return;
+        set({ deleted: null });
+        await persist(deleted);
+      },
+
+      async search(query) {
+        set({ query });
+        const q = query.trim();
+        if (!q) {
+          set({ hits: null });
+          return;
+        }
+        const hits = await repo.search(q);
+        // A slower, older search must not overwrite the answer to a newer one.
+        if (get().query === query) set({ hits });
+      },
+
+      updateSettings(patch) {
+        change((c) => ({ ...c, settings: { ...c.settings, ...patch } }));
+      },
+
+      async send(text, model) {
+        const question = text.trim();
+        if (!question || get().generatingId) return;
+        const user = { ...blankMessage('user', question), settings: { ...get().conversation.settings } };
+        const reply = freshReply(model);
+        change((c) => ({ ...c, title: c.title || titleFrom(question), messages: [...c.messages, user, reply] }));
+        await generateInto(reply.id);
+      },
+
+      async stop() {
+        if (get().generatingId) await deps.engine().interrupt();
+      },
+
+      async regenerate(replyId, model) {
+        if (get().generatingId) return;
+        const old = get().conversation.messages.find((m) => m.id === replyId && m.role === 'assistant');
+        if (!old) return;
+        const { versions, ...previous } = old;
+        const attempt = 1 + Math.max(old.attempt, ...versions.map((v) => v.attempt));
+        const reply: ChatMessage = { ...freshReply(model), id: replyId, attempt, versions: [...versions, { ...previous, versions: [] }] };
+        patchMessage(replyId, reply);
+        await generateInto(replyId);
+      },
+
+      showVersion(replyId, attempt) {
+        if (get().generatingId) return;
+        const current = get().conversation.messages.find((m) => m.id === replyId);
+        const chosen = current?.versions.find((v) => v.attempt === attempt);
+        if (!current || !chosen) return;
+        const { versions, ...shown } = current;
+        // The shown reply and the chosen attempt trade places.
+        const rest = versions.map((v) => (v === chosen ? { ...shown, versions: [] } : v));
+        patchMessage(replyId, { ...chosen, id: replyId, versions: rest });
+      },
+
+      async editAndResend(userId, text, model) {
+        const question = text.trim();
+        if (!question || get().generatingId) return;
+        const index = get().conversation.messages.findIndex((m) => m.id === userId && m.role === 'user');
+        if (index < 0) return;
+        const reply = freshReply(model);
+        change((c) => ({
+          ...c,
+          title: index === 0 ? titleFrom(question) : c.title,
+          messages: [...c.messages.slice(0, index), { ...c.messages[index]!, content: question, answer: question }, reply],
+        }));
+        await generateInto(reply.id);
+      },
+
+      deleteTurn(userId) {
+        if (get().generatingId) return;
+        change((c) => {
+          const index = c.messages.findIndex((m) => m.id === userId);
+          if (index < 0) return c;
+          const next = c.messages[index + 1];
+          const count = next?.role === 'assistant' ? 2 : 1;
+          return { ...c, messages: [...c.messages.slice(0, index), ...c.messages.slice(index + count)] };
+        });
+      },
+
+      async continueReply(replyId, model) {
+        if (get().generatingId) return;
+        const reply = get().conversation.messages.find((m) => m.id === replyId);
+        if (!reply || reply.role !== 'assistant') return;
+        patchMessage(replyId, { status: 'streaming', error: null, model });
+        await generateInto(replyId, { raw: reply.content, tokens: reply.generatedTokens });
+      },
+
+      dropOldestTurns(turns) {
+        if (get().generatingId) return;
+        change((c) => {
+          let messages = c.messages;
+          for (let t = 0; t < turns && messages.length > 0; t++) {
+            const count = messages[1]?.role === 'assistant' ? 2 : 1;
+            messages = messages.slice(count);
+          }
+          return { ...c, messages };
+        });
+      },
+
+      dismissProblem(index) {
+        set((s) => ({ problems: s.problems.filter((_, i) => i !== index) }));
+      },
+    };
+  });
+}
+
+export const useChatStore = createChatStore({ repo: createIdbRepo(), engine: inference });
+

@@ -1,7 +1,4 @@
-import type { ChatTurn, SamplingOptions } from '../../workers/protocol';
-
-/** The R1 model card's recommendation: temperature 0.6, top-p 0.95, room for long reasoning. */
-export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 0.6, topP: 0.95, maxNewTokens: 8192 };
+import type { ChatTurn } from '../../workers/protocol';
 
 export interface PromptMessage {
   role: 'user' | 'assistant';

@@ -91,8 +91,13 @@ export class InferenceClient {
     return end.info;
   }
 
-  async generate(turns: ChatTurn[], options: SamplingOptions, handlers: GenerateHandlers): Promise<{ reason: StopReason; stats: GenerationStats }> {
-    const end = await this.send({ type: 'generate', turns, options }, (e) => {
+  async generate(
+    turns: ChatTurn[],
+    options: SamplingOptions,
+    handlers: GenerateHandlers,
+    continuation?: string,
+  ): Promise<{ reason: StopReason; stats: GenerationStats }> {
+    const end = await this.send({ type: 'generate', turns, options, ...(continuation ? { continuation } : {}) }, (e) => {
       if (e.type === 'started') handlers.onStarted?.(e.promptTokens);
       else if (e.type === 'delta') handlers.onDelta(e.text, e.generatedTokens, e.tokensPerSecond);
     });
