@@ -1,0 +1,26 @@
+// Words about a transcript shared by its Markdown, HTML and on-screen forms.
+
+import type { AssistantTurn, Transcript } from './transcript.ts';
+
+const deviceName = (device: string) => (device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : device);
+
+/** "tiny-r1 · q4 on WASM · 300.0 tok/s · 20 tokens · first token 0.1 s" */
+export function replyFacts(m: AssistantTurn): string {
+  const parts: string[] = [];
+  if (m.model) parts.push(`${m.model.repo} · ${m.model.dtype} on ${deviceName(m.model.device)}`);
+  if (m.stats) parts.push(`${m.stats.tokensPerSecond.toFixed(1)} tok/s`, `${m.stats.generatedTokens} tokens`, `first token ${(m.stats.timeToFirstTokenMs / 1000).toFixed(1)} s`);
+  if (m.settings) parts.push(`temperature ${m.settings.temperature}, top-p ${m.settings.topP}${m.settings.seed === null ? '' : `, seed ${m.settings.seed}`}`);
+  return parts.join(' · ');
+}
+
+export function sharedLine(t: Transcript): string {
+  const date = new Date(t.sharedAt).toISOString().slice(0, 10);
+  return `Shared from Ponder on ${date}${t.thinkingIncluded ? '' : ' · the model’s thinking was left out'}.`;
+}
+
+/** The thinking summary, in the words the chat view uses. */
+export function thinkingSummary(m: AssistantTurn): string {
+  const tokens = m.thinkingTokens ?? m.generatedTokens;
+  const seconds = Math.round((m.thinkingMs ?? 0) / 1000);
+  return m.thinkingClosed ? `Thought for ${seconds} s (${tokens} tokens)` : `Thinking, cut short (${tokens} tokens)`;
+}
