@@ -9,7 +9,7 @@ const post = (event: WorkerEvent) => self.postMessage(event);
 // Requests run one at a time, in order; interrupt bypasses the queue so it lands mid-generation.
 let queue: Promise<void> = Promise.resolve();
 
-async function handle(request: WorkerRequest): Promise<void> {
+async function handle(request: WorkerRequest, receivedAt: number): Promise<void> {
   const { id } = request;
   switch (request.type) {
     case 'load': {
@@ -20,15 +20,19 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     }
     case 'generate': {
-      const { reason, stats } = await engine.generate(request.turns, request.options, {
-        started: (promptTokens) => post({ type: 'started', id, promptTokens }),
-        delta: (text, generatedTokens, tokensPerSecond) => post({ type: 'delta', id, text, generatedTokens, tokensPerSecond }),
-      });
+      const { reason, stats } = await engine.generate(
+        request,
+        {
+          started: (promptTokens) => post({ type: 'started', id, promptTokens }),
+          delta: (text, generatedTokens, tokensPerSecond) => post({ type: 'delta', id, text, generatedTokens, tokensPerSecond }),
+        },
+        receivedAt,
+      );
       post({ type: 'done', id, reason, stats });
       return;
     }
     case 'reset':
-      // Nothing is cached between turns yet; the reply confirms the worker is responsive.
+      await engine.reset();
       post({ type: 'ok', id });
       return;
     case 'unload':
@@ -44,8 +48,10 @@ async function handle(request: WorkerRequest): Promise<void> {
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
+  // Time to first token counts from here, so waiting behind an earlier request is included.
+  const receivedAt = performance.now();
   const run = () =>
-    handle(request).catch((error: unknown) => {
+    handle(request, receivedAt).catch((error: unknown) => {
       post({ type: 'error', id: request.id, error: toFailure(error) });
     });
   if (request.type === 'interrupt') {

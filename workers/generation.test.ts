@@ -1,0 +1,198 @@
+// The real generation code (transformers.js, Node build, onnxruntime-node on the CPU) on the
+// scripted fixture models: seeds, thinking budget, continuation and KV-cache reuse end to end.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, generateFixtures, replyText, type FixtureInfo } from '../tools/fixture/generate.ts';
+import { Generator, type GenerateRequest } from './generation.ts';
+import type { ChatTurn, SamplingOptions } from './protocol.ts';
+
+const fixture = (repo: string): FixtureInfo => {
+  const f = FIXTURES.find((x) => x.repo === repo);
+  if (!f) throw new Error(`no fixture ${repo}`);
+  return f;
+};
+const TINY = fixture('tiny-r1');
+const ENDLESS = fixture('tiny-r1-endless');
+const THINK_END = '</think>';
+
+/** The text of generated token `i` (0-based): the fixture's script depends only on the position. */
+const piece = (info: FixtureInfo, i: number) => replyText(info, i + 1).slice(replyText(info, i).length);
+const pieces = (info: FixtureInfo, from: number, to: number) => Array.from({ length: to - from }, (_, k) => piece(info, from + k)).join('');
+
+const QUESTION: ChatTurn[] = [{ role: 'user', content: 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.' }];
+const GREEDY: SamplingOptions = { temperature: 0, topP: 1, maxNewTokens: 100 };
+const SAMPLED: SamplingOptions = { temperature: 0.6, topP: 0.95, maxNewTokens: 100 };
+
+let root = '';
+const models: PreTrainedModel[] = [];
+
+async function generatorFor(info: FixtureInfo): Promise<Generator> {
+  const tokenizer = await AutoTokenizer.from_pretrained(info.id);
+  const model = await AutoModelForCausalLM.from_pretrained(info.id, { dtype: 'fp32' });
+  models.push(model);
+  return new Generator(tokenizer, model);
+}
+
+/** Runs a request and gathers what the worker would post. */
+async function collect(gen: Generator, request: GenerateRequest, onDelta?: (generated: number) => void) {
+  let promptTokens = -1;
+  let text = '';
+  const result = await gen.generate(request, {
+    started: (n) => (promptTokens = n),
+    delta: (t, generated) => {
+      text += t;
+      onDelta?.(generated);
+    },
+  });
+  return { ...result, text, promptTokens };
+}
+
+let tiny: Generator;
+let endless: Generator;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ponder-generation-'));
+  await generateFixtures(root, { only: ['tiny-r1', 'tiny-r1-endless'] });
+  env.localModelPath = root;
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  tiny = await generatorFor(TINY);
+  endless = await generatorFor(ENDLESS);
+});
+
+afterAll(async () => {
+  for (const model of models) await model.dispose();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('Generator', () => {
+  it('streams the fixture reply and reports fresh stats', async () => {
+    await tiny.reset();
+    const r = await collect(tiny, { turns: QUESTION, options: GREEDY });
+    expect(r.text).toBe(TINY.reply);
+    expect(r.reason).toBe('eos');
+    expect(r.stats.generatedTokens).toBe(TINY.replyTokens + 1);
+    expect(r.stats.promptTokens).toBe(r.promptTokens);
+    expect(r.stats.reusedCacheTokens).toBe(0);
+    expect(r.stats.thinkingBudgetHit).toBe(false);
+    expect(r.stats.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(r.stats.timeToFirstTokenMs).toBeLessThanOrEqual(r.stats.totalMs);
+  });
+
+  it('repeats a seeded sampled reply exactly', async () => {
+    const run = async (seed: number) => {
+      await endless.reset();
+      return (await collect(endless, { turns: QUESTION, options: { ...SAMPLED, maxNewTokens: 40, seed } })).text;
+    };
+    const a = await run(7);
+    expect(await run(7)).toBe(a);
+    // The fixture is scripted (peaked far beyond T=0.6), so every seed tells the same story.
+    expect(a).toBe(replyText(ENDLESS, 40));
+  });
+
+  describe('thinking budget', () => {
+    it('closes the thinking after exactly N thinking tokens, then lets the model go on', async () => {
+      await endless.reset();
+      const r = await collect(endless, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 12, thinkingBudget: 5 } });
+      // Token 5 is the forced </think>; the script, keyed on position, resumes with token 6.
+      expect(r.text).toBe(`${replyText(ENDLESS, 5)}${THINK_END}${pieces(ENDLESS, 6, 12)}`);
+      expect(r.stats.thinkingBudgetHit).toBe(true);
+      expect(r.stats.generatedTokens).toBe(12);
+    });
+
+    it('is not hit when the model ends its thinking in time', async () => {
+      await tiny.reset();
+      const r = await collect(tiny, { turns: QUESTION, options: { ...GREEDY, thinkingBudget: TINY.replyTokens } });
+      expect(r.text).toBe(TINY.reply);
+      expect(r.stats.thinkingBudgetHit).toBe(false);
+    });
+
+    it('counts the thinking already in a continued reply', async () => {
+      await endless.reset();
+      const first = await collect(endless, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 4 } });
+      const r = await collect(endless, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 5, thinkingBudget: 6 }, continuation: first.text });
+      expect(r.text).toBe(`${pieces(ENDLESS, 4, 6)}${THINK_END}${pieces(ENDLESS, 7, 9)}`);
+      expect(r.stats.thinkingBudgetHit).toBe(true);
+    });
+  });
+
+  describe('continue and KV-cache reuse', () => {
+    it('continues a cut-off reply with exactly the rest, reusing the cache', async () => {
+      await tiny.reset();
+      const first = await collect(tiny, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 20 } });
+      expect(first.reason).toBe('length');
+      expect(first.text).toBe(replyText(TINY, 20));
+      const r = await collect(tiny, { turns: QUESTION, options: GREEDY, continuation: first.text });
+      expect(r.text).toBe(TINY.reply.slice(first.text.length));
+      expect(r.reason).toBe('eos');
+      expect(r.promptTokens).toBe(first.promptTokens + 20);
+      // The first request's cache covers its prompt and every generated token but the last.
+      expect(r.stats.reusedCacheTokens).toBe(first.promptTokens + 20 - 1);
+    });
+
+    it('gives the same continuation when it recomputes everything', async () => {
+      await tiny.reset();
+      const continuation = replyText(TINY, 20);
+      const r = await collect(tiny, { turns: QUESTION, options: GREEDY, continuation });
+      expect(r.stats.reusedCacheTokens).toBe(0);
+      expect(r.text).toBe(TINY.reply.slice(continuation.length));
+    });
+
+    it('continues after Stop, and again after that', async () => {
+      await endless.reset();
+      const stopAt = (n: number) => (generated: number) => {
+        if (generated === n) endless.interrupt();
+      };
+      const first = await collect(endless, { turns: QUESTION, options: GREEDY }, stopAt(7));
+      expect(first.reason).toBe('interrupted');
+      expect(first.text).toBe(replyText(ENDLESS, 7));
+      const second = await collect(endless, { turns: QUESTION, options: GREEDY, continuation: first.text }, stopAt(5));
+      expect(second.text).toBe(pieces(ENDLESS, 7, 12));
+      expect(second.stats.reusedCacheTokens).toBe(first.promptTokens + 7 - 1);
+      const third = await collect(endless, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 10 }, continuation: first.text + second.text });
+      expect(third.text).toBe(pieces(ENDLESS, 12, 22));
+      expect(third.stats.reusedCacheTokens).toBe(second.promptTokens + 5 - 1);
+    });
+
+    it('recomputes the next turn, whose history lost the thinking, and still answers right', async () => {
+      await tiny.reset();
+      const first = await collect(tiny, { turns: QUESTION, options: GREEDY });
+      // A follow-up long enough that the new prompt is longer than the cached tokens, so only the
+      // token comparison (not the length check) stands between the cache and a corrupted reply.
+      const followUp = 'And 3 + 4? Please reason step by step, and put your final answer within \\boxed{}. '.repeat(3);
+      const turns: ChatTurn[] = [...QUESTION, { role: 'assistant', content: first.text }, { role: 'user', content: followUp }];
+      const r = await collect(tiny, { turns, options: GREEDY });
+      expect(r.promptTokens).toBeGreaterThan(first.promptTokens + first.stats.generatedTokens);
+      expect(r.stats.reusedCacheTokens).toBe(0);
+      expect(r.text).toBe(TINY.reply);
+    });
+
+    it('recomputes a regenerated reply (same prompt, nothing new after the cache)', async () => {
+      await tiny.reset();
+      await collect(tiny, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 1 } });
+      // The cache now covers exactly the prompt; generate() needs at least one token to feed.
+      const r = await collect(tiny, { turns: QUESTION, options: GREEDY });
+      expect(r.stats.reusedCacheTokens).toBe(0);
+      expect(r.text).toBe(TINY.reply);
+    });
+
+    it('forgets the cache on reset', async () => {
+      await tiny.reset();
+      const first = await collect(tiny, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 10 } });
+      await tiny.reset();
+      const r = await collect(tiny, { turns: QUESTION, options: GREEDY, continuation: first.text });
+      expect(r.stats.reusedCacheTokens).toBe(0);
+      expect(r.text).toBe(TINY.reply.slice(first.text.length));
+    });
+  });
+
+  it('refuses a second request while one runs', async () => {
+    await tiny.reset();
+    const running = collect(tiny, { turns: QUESTION, options: GREEDY });
+    await expect(tiny.generate({ turns: QUESTION, options: GREEDY }, { started() {}, delta() {} })).rejects.toMatchObject({ code: 'busy' });
+    expect((await running).text).toBe(TINY.reply);
+  });
+});
