@@ -1,8 +1,65 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+// Shown in the sidebar so a person (and the update test) can tell which deployment is running.
+const BUILD_ID = process.env.PONDER_BUILD_ID ?? pkg.version;
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    VitePWA({
+      // Never swap code by itself: the app asks, and waits until no reply is being generated.
+      registerType: 'prompt',
+      // Registered from src/pwa through `virtual:pwa-register`: no inline script, so a strict CSP fits.
+      injectRegister: null,
+      // The glob below already precaches every icon; listing them again would duplicate entries.
+      includeManifestIcons: false,
+      manifest: {
+        id: '/',
+        name: 'Ponder: private reasoning',
+        short_name: 'Ponder',
+        description:
+          'Private reasoning chat that runs DeepSeek-R1 distills on your own GPU, in your browser, offline.',
+        lang: 'en',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#f7f7f5',
+        background_color: '#f7f7f5',
+        categories: ['education', 'productivity', 'utilities'],
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+      workbox: {
+        // The whole app, ONNX Runtime's .mjs/.wasm included. KaTeX ships woff2, woff and ttf of each
+        // font; every browser with service workers takes the woff2 first, so only those are kept.
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,woff2,svg,png}'],
+        // ORT's wasm is ~27 MB; Workbox skips anything over 2 MB unless told otherwise.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        // First install takes control at once, so the first visit already works offline. Updates
+        // still wait (skipWaiting stays off) until the person clicks "Reload to update".
+        clientsClaim: true,
+        cleanupOutdatedCaches: true,
+        navigateFallback: 'index.html',
+        // Only the app's own pages fall back to the shell; a model host or mirror served from the same
+        // origin (hub layout: /api/models/..., /{org}/{repo}/resolve/...) is left to the network.
+        navigateFallbackDenylist: [/^\/api\//, /\/resolve\//],
+        // No runtime caching: model weights live in the IndexedDB store, never in the SW cache.
+        runtimeCaching: [],
+      },
+    }),
+  ],
+  define: {
+    __PONDER_BUILD_ID__: JSON.stringify(BUILD_ID),
+  },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
