@@ -1,41 +1,59 @@
-import { createStore, get, set } from 'idb-keyval';
 import type { FileProgress, ModelSource } from '../protocol';
 import { ensureStored } from './download';
+import { allStored, getManifest, saveManifest } from './inventory';
 import { fetchListing, planFiles, resolveUrl, type ModelManifest } from './manifest';
-import { getFile } from './store';
+import { availableBytes, isQuotaError, spaceFailure } from './space';
+import { getFile, storedBytes } from './store';
+import { serveOnly } from './store-fetch';
 
-// The plan of a model that was fully stored is kept, so loading it again asks the network nothing.
-const manifests = createStore('ponder-model-manifests', 'manifests');
-
-function manifestKey(source: ModelSource): string {
-  return `${source.repo}@${source.revision}:${source.dtypes.join(',')}`;
+/** Bytes each file of the plan already has in the store. */
+async function storedPerFile(manifest: ModelManifest): Promise<number[]> {
+  const records = await Promise.all(manifest.files.map((f) => getFile(f.key)));
+  return records.map((r) => (r ? storedBytes(r) : 0));
 }
 
-async function allStored(manifest: ModelManifest): Promise<boolean> {
-  const records = await Promise.all(manifest.files.map((f) => getFile(f.key)));
-  return records.every((r) => r?.complete);
+async function missingBytes(manifest: ModelManifest): Promise<number> {
+  const stored = await storedPerFile(manifest);
+  return manifest.files.reduce((sum, f, i) => sum + Math.max(0, (f.size ?? 0) - (stored[i] ?? 0)), 0);
 }
 
 /**
- * Puts every file the model needs into the weight store, reporting per-file bytes.
- * Files download one after another so the first ones finish early and a failure names one file.
+ * Puts every file the model needs into the weight store (verified, damaged chunks repaired),
+ * reporting per-file bytes. Files download one after another so the first ones finish early and
+ * a failure names one file.
  */
-export async function ensureModel(
-  source: ModelSource,
-  onProgress: (files: FileProgress[]) => void,
-): Promise<ModelManifest> {
-  const known = await get<ModelManifest>(manifestKey(source), manifests);
-  const manifest = known && (await allStored(known)) ? known : planFiles(source, await fetchListing(source));
-  const progress: FileProgress[] = manifest.files.map((f) => ({ path: f.path, loaded: 0, total: f.size ?? 0 }));
+export async function ensureModel(source: ModelSource, onProgress: (files: FileProgress[]) => void): Promise<ModelManifest> {
+  const known = await getManifest(source);
+  let manifest: ModelManifest;
+  if (known && (await allStored(known))) {
+    manifest = known;
+  } else {
+    const listing = await fetchListing(source);
+    manifest = planFiles(source, listing.siblings, listing.config);
+  }
+  const stored = await storedPerFile(manifest);
+  const progress: FileProgress[] = manifest.files.map((f, i) => ({ path: f.path, loaded: stored[i] ?? 0, total: f.size ?? 0 }));
   onProgress(progress);
+
+  // Refuse early when the browser says the rest cannot fit, rather than after filling the disk.
+  const missing = await missingBytes(manifest);
+  const available = missing > 0 ? await availableBytes() : null;
+  if (available !== null && missing > available) throw await spaceFailure(source.repo, missing);
+
   for (const [i, remote] of manifest.files.entries()) {
     // A stored plan may come from another host (a mirror): download from the host chosen now.
     const url = resolveUrl(source.host, remote.repo, remote.revision, remote.path);
-    await ensureStored({ ...remote, url }, (loaded, total) => {
-      progress[i] = { path: remote.path, loaded, total };
-      onProgress(progress);
-    });
+    try {
+      await ensureStored({ ...remote, url }, (loaded, total) => {
+        progress[i] = { path: remote.path, loaded, total };
+        onProgress(progress);
+      });
+    } catch (error) {
+      if (isQuotaError(error)) throw await spaceFailure(source.repo, await missingBytes(manifest), String(error));
+      throw error;
+    }
   }
-  if (known !== manifest) await set(manifestKey(source), manifest, manifests);
+  await saveManifest(source, manifest);
+  serveOnly(manifest);
   return manifest;
 }

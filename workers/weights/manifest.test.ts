@@ -44,6 +44,22 @@ describe('planFiles', () => {
     }
   });
 
+  it('refuses repos whose config is not a causal LM, and accepts those that are or say nothing', () => {
+    const files = listing('onnx/model_q4.onnx');
+    expect(() => planFiles(source, files, { architectures: ['BertForMaskedLM'], model_type: 'bert' })).toThrow(
+      /is a bert model \(BertForMaskedLM\), not a text-generation/,
+    );
+    expect(planFiles(source, files, { architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2' }).dtype).toBe('q4');
+    expect(planFiles(source, files, {}).dtype).toBe('q4');
+  });
+
+  it('carries the LFS sha256 from the listing into the plan', () => {
+    const sha = 'ab'.repeat(32);
+    const plan = planFiles(source, [...listing(), { rfilename: 'onnx/model_q4.onnx', size: 7, lfs: { sha256: sha, size: 7 } }]);
+    expect(plan.files.at(-1)).toMatchObject({ path: 'onnx/model_q4.onnx', size: 7, sha256: sha });
+    expect(plan.files[0]?.sha256).toBeNull();
+  });
+
   it('maps hub URLs to host-independent store keys', () => {
     const url = resolveUrl('http://127.0.0.1:9/', 'org/model', 'main', 'onnx/model.onnx');
     expect(url).toBe('http://127.0.0.1:9/org/model/resolve/main/onnx/model.onnx');

@@ -13,7 +13,8 @@ export const DTYPE_SUFFIX: Record<Dtype, string> = {
 };
 
 const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-const OPTIONAL = ['generation_config.json'];
+// Optional files transformers.js reads when a repo has them (the storeFetch answers 404 for others).
+const OPTIONAL = ['generation_config.json', 'chat_template.jinja', 'chat_template.json'];
 
 export interface ModelManifest {
   dtype: Dtype;
@@ -22,9 +23,21 @@ export interface ModelManifest {
   externalDataChunks: number;
 }
 
-interface Sibling {
+export interface Sibling {
   rfilename: string;
   size?: number;
+  lfs?: { sha256?: string; size?: number };
+}
+
+/** The part of a repo's `config.json` the hub repeats in its listing. */
+export interface ListedConfig {
+  architectures?: unknown;
+  model_type?: unknown;
+}
+
+export interface RepoListing {
+  siblings: Sibling[];
+  config?: ListedConfig;
 }
 
 export function resolveUrl(host: string, repo: string, revision: string, path: string): string {
@@ -51,9 +64,25 @@ export function availableDtypes(siblings: ReadonlySet<string>): Dtype[] {
   return (Object.keys(DTYPE_SUFFIX) as Dtype[]).filter((d) => siblings.has(`onnx/model${DTYPE_SUFFIX[d]}.onnx`));
 }
 
+/**
+ * Refuses repos whose config names a model that is not a causal LM (an encoder, a classifier...):
+ * those can have ONNX files and a tokenizer and still never generate text.
+ */
+function checkCausalLm(repo: string, config: ListedConfig | undefined): void {
+  const architectures = Array.isArray(config?.architectures) ? config.architectures.filter((a): a is string => typeof a === 'string') : [];
+  if (architectures.length === 0 || architectures.some((a) => a.endsWith('ForCausalLM'))) return;
+  const type = typeof config?.model_type === 'string' ? `a ${config.model_type} model (${architectures.join(', ')})` : architectures.join(', ');
+  throw new ExplainedError(
+    'unsupported',
+    `${repo} is ${type}, not a text-generation (causal language) model, so Ponder cannot chat with it. Choose an ONNX export of a model whose architecture ends in ForCausalLM.`,
+  );
+}
+
 /** Chooses the files a causal LM needs from the host's repo listing, or explains why it cannot run. */
-export function planFiles(source: ModelSource, listing: Sibling[]): ModelManifest {
-  const sizes = new Map(listing.map((s) => [s.rfilename, s.size ?? null]));
+export function planFiles(source: ModelSource, listing: Sibling[], config?: ListedConfig): ModelManifest {
+  checkCausalLm(source.repo, config);
+  const sizes = new Map(listing.map((s) => [s.rfilename, s.size ?? s.lfs?.size ?? null]));
+  const hashes = new Map(listing.map((s) => [s.rfilename, s.lfs?.sha256?.toLowerCase() ?? null]));
   const names = new Set(sizes.keys());
   const missing = REQUIRED.filter((f) => !names.has(f));
   if (missing.length > 0) {
@@ -85,11 +114,12 @@ export function planFiles(source: ModelSource, listing: Sibling[]): ModelManifes
       revision: source.revision,
       path,
       size: sizes.get(path) ?? null,
+      sha256: hashes.get(path) ?? null,
     })),
   };
 }
 
-export async function fetchListing(source: ModelSource): Promise<Sibling[]> {
+export async function fetchListing(source: ModelSource): Promise<RepoListing> {
   const base = source.host.replace(/\/+$/, '');
   const url = `${base}/api/models/${source.repo}/revision/${encodeURIComponent(source.revision)}?blobs=true`;
   let response: Response;
@@ -103,9 +133,9 @@ export async function fetchListing(source: ModelSource): Promise<Sibling[]> {
     );
   }
   if (!response.ok) throw httpFailure(response.status, url);
-  const body = (await response.json()) as { siblings?: Sibling[] };
+  const body = (await response.json()) as { siblings?: Sibling[]; config?: ListedConfig };
   if (!Array.isArray(body.siblings)) {
     throw new ExplainedError('unsupported', `The model host did not list the files of ${source.repo}.`, url);
   }
-  return body.siblings;
+  return { siblings: body.siblings, ...(body.config ? { config: body.config } : {}) };
 }

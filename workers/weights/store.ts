@@ -1,4 +1,5 @@
 import { createStore, get, set, del, values, promisifyRequest, type UseStore } from 'idb-keyval';
+import type { Sha256State } from './sha256';
 
 // Model files live in IndexedDB as fixed-size chunks, so an interrupted download resumes from the
 // last stored chunk and nothing is kept twice (transformers.js's own Cache API copy is turned off).
@@ -13,9 +14,15 @@ export interface StoredFile {
   path: string;
   size: number;
   etag: string | null;
+  /** The file's sha256 as the host published it (LFS), checked before the file is marked complete. */
+  sha256: string | null;
   chunkSize: number;
   /** Chunks 0..storedChunks-1 are in the chunk store. */
   storedChunks: number;
+  /** sha256 of each stored chunk as received, so a chunk damaged on disk is found and re-fetched alone. */
+  chunkDigests: string[];
+  /** The whole-file hash after the stored chunks, so a resumed download continues it. */
+  hashState: Sha256State | null;
   complete: boolean;
   updatedAt: number;
 }
@@ -55,6 +62,15 @@ export function listFiles(): Promise<StoredFile[]> {
 
 export function putChunk(key: string, index: number, bytes: Uint8Array): Promise<void> {
   return set([key, index], new Blob([bytes as Uint8Array<ArrayBuffer>]), chunks);
+}
+
+export async function getChunk(key: string, index: number): Promise<Blob | undefined> {
+  return get<Blob>([key, index], chunks);
+}
+
+/** Byte length of chunk `index` of a file (the last one is usually shorter). */
+export function chunkLength(file: Pick<StoredFile, 'size' | 'chunkSize'>, index: number): number {
+  return Math.max(0, Math.min(file.chunkSize, file.size - index * file.chunkSize));
 }
 
 export async function readFile(file: StoredFile): Promise<Blob> {
