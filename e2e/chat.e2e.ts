@@ -9,8 +9,8 @@ import { startStreamProbe, streamLengths } from './harness/stream-probe';
 
 const BACKENDS: Backend[] = ['webgpu', 'wasm'];
 const TINY = FIXTURES.find((f) => f.id === 'ponder-test/tiny-r1')!;
-/** Tokens up to and including `</think>`: what the collapsed thinking header must count. */
-const THINKING_TOKENS = TINY.replyPieces.indexOf('</think>') + 1;
+/** Tokens before `</think>`: what the collapsed thinking header must count. */
+const THINKING_TOKENS = TINY.replyPieces.indexOf('</think>');
 
 describe.each(BACKENDS)('chat on %s', (backend) => {
   let browser: Browser;

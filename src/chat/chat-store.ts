@@ -189,7 +189,8 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
               raw += text;
               tokens = base + generatedTokens;
               speed = tokensPerSecond;
-              if (stream.push(text).closed) closedAt = { ms: Date.now() - startedAt, tokens };
+              // The count leaves out the `</think>` token itself, so it matches a thinking budget.
+              if (stream.push(text).closed) closedAt = { ms: Date.now() - startedAt, tokens: tokens - 1 };
               batch.schedule();
             },
           },
