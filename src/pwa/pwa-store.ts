@@ -9,8 +9,6 @@ export interface BeforeInstallPromptEvent extends Event {
 interface PwaState {
   /** A new version is installed and waiting for the person to reload into it. */
   updateReady: boolean;
-  /** The new version already controls this page (another tab applied it): a plain reload finishes. */
-  updateActivated: boolean;
   /** The app shell, runtime and fonts are cached: the app opens without a network. */
   offlineReady: boolean;
   /** The browser's deferred install offer, when it made one. */
@@ -21,7 +19,6 @@ interface PwaState {
 
 export const usePwaStore = create<PwaState>()(() => ({
   updateReady: false,
-  updateActivated: false,
   offlineReady: false,
   installPrompt: null,
   installed: false,

@@ -6,35 +6,32 @@ import { usePwaStore } from './pwa-store';
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
 let started = false;
-let applyUpdate: (() => Promise<void>) | null = null;
-/** Only the tab whose button was clicked reloads; others keep their page and conversation. */
-let askedToUpdate = false;
+let registration: ServiceWorkerRegistration | null = null;
+let skipWaiting: (() => Promise<void>) | null = null;
 
-function checkForUpdate(registration: ServiceWorkerRegistration): void {
-  if (!navigator.onLine) return;
+function checkForUpdate(): void {
+  if (!navigator.onLine || !registration) return;
   registration.update().catch(() => {
     // A failed check (flaky network, host down) just means no update is offered this time.
   });
 }
 
-/** Registers the service worker once; the update, offline-ready and reload callbacks feed the PWA store. */
+/** Registers the service worker once; its update and offline-ready callbacks feed the PWA store. */
 export function startServiceWorker(): void {
   if (started || !('serviceWorker' in navigator)) return;
   started = true;
-  applyUpdate = registerSW({
+  skipWaiting = registerSW({
     onNeedRefresh: () => usePwaStore.setState({ updateReady: true }),
     onOfflineReady: () => usePwaStore.setState({ offlineReady: true }),
-    // The waiting version has taken control. Reloading here unasked could cut a reply short in a
-    // second tab, so only the tab that asked reloads; the others keep offering the reload.
-    onNeedReload: () => {
-      if (askedToUpdate) window.location.reload();
-      else usePwaStore.setState({ updateReady: true, updateActivated: true });
-    },
-    onRegisteredSW: (_url, registration) => {
-      if (!registration) return;
-      if (registration.active) usePwaStore.setState({ offlineReady: true });
-      window.setInterval(() => checkForUpdate(registration), UPDATE_CHECK_MS);
-      window.addEventListener('online', () => checkForUpdate(registration));
+    // Called when another tab applied the update. Without this callback the plugin would reload this
+    // tab at once, perhaps mid-reply; instead the offer stays up and the person reloads when ready.
+    onNeedReload: () => usePwaStore.setState({ updateReady: true }),
+    onRegisteredSW: (_url, r) => {
+      if (!r) return;
+      registration = r;
+      if (r.active) usePwaStore.setState({ offlineReady: true });
+      window.setInterval(checkForUpdate, UPDATE_CHECK_MS);
+      window.addEventListener('online', checkForUpdate);
     },
     onRegisterError: (error: unknown) => console.warn('Service worker registration failed; offline use is unavailable.', error),
   });
@@ -46,11 +43,13 @@ export function startServiceWorker(): void {
  */
 export async function reloadToUpdate(): Promise<void> {
   if (useChatStore.getState().generatingId !== null) return;
-  askedToUpdate = true;
-  if (usePwaStore.getState().updateActivated) {
+  if (!registration?.waiting) {
+    // Nothing waiting: another tab already activated the new version, which controls this page too.
     window.location.reload();
     return;
   }
-  // Tells the waiting worker to skip waiting; the reload follows when it takes control (onNeedReload).
-  await applyUpdate?.();
+  // Our own listener, not the plugin's: workbox-window only reloads when it saw a controller at
+  // registration, so a tab whose first visit installed the worker would never reload.
+  navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+  await skipWaiting?.();
 }
