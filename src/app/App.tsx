@@ -7,6 +7,8 @@ import { Welcome } from '../models/Welcome';
 import { OfflineNotice } from '../pwa/OfflineNotice';
 import { startServiceWorker } from '../pwa/register';
 import { UpdatePrompt } from '../pwa/UpdatePrompt';
+import { SharedTranscriptPage } from '../share/SharedTranscriptPage';
+import { useSharedSource } from '../share/shared-source';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 
@@ -16,6 +18,7 @@ export function App() {
   const initChats = useChatStore((s) => s.init);
   const hasMessages = useChatStore((s) => s.conversation.messages.length > 0);
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const shared = useSharedSource();
 
   useEffect(startServiceWorker, []);
   const [picking, setPicking] = useState(false);
@@ -30,6 +33,9 @@ export function App() {
   if (status === 'loading' || status === 'error') view = <LoadProgress />;
   else if (status === 'ready' || (hasMessages && !picking)) view = <ChatView onPickModel={() => setPicking(true)} />;
   else view = <Welcome />;
+
+  // A share link (#share=...) or an opened transcript file shows read-only, in place of the app.
+  if (shared) return <SharedTranscriptPage source={shared} />;
 
   return (
     <div className="app">

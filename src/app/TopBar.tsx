@@ -1,6 +1,7 @@
 import { useChatStore } from '../chat/chat-store';
 import { useModelStore } from '../models/model-store';
 import { OfflineIndicator } from '../pwa/OfflineIndicator';
+import { ShareButton } from '../share/ShareButton';
 
 export function TopBar({ onMenu }: { onMenu(): void }) {
   const load = useModelStore((s) => s.load);
@@ -35,6 +36,7 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
           {speed.toFixed(1)} tok/s
         </span>
       )}
+      <ShareButton />
       <OfflineIndicator />
     </header>
   );

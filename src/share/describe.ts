@@ -1,5 +1,6 @@
 // Words about a transcript shared by its Markdown, HTML and on-screen forms.
 
+import { thinkingHeader, type ThinkingStatusInput } from '../render/thinkingStatus.ts';
 import type { AssistantTurn, Transcript } from './transcript.ts';
 
 const deviceName = (device: string) => (device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : device);
@@ -18,9 +19,9 @@ export function sharedLine(t: Transcript): string {
   return `Shared from Ponder on ${date}${t.thinkingIncluded ? '' : ' · the model’s thinking was left out'}.`;
 }
 
-/** The thinking summary, in the words the chat view uses. */
-export function thinkingSummary(m: AssistantTurn): string {
-  const tokens = m.thinkingTokens ?? m.generatedTokens;
-  const seconds = Math.round((m.thinkingMs ?? 0) / 1000);
-  return m.thinkingClosed ? `Thought for ${seconds} s (${tokens} tokens)` : `Thinking, cut short (${tokens} tokens)`;
+/** A finished reply's thinking, as the chat view's thinking block describes it. */
+export function thinkingStatus(m: AssistantTurn): ThinkingStatusInput {
+  return { closed: m.thinkingClosed, streaming: false, tokens: m.thinkingTokens ?? m.generatedTokens, seconds: (m.thinkingMs ?? 0) / 1000, cutOff: m.status === 'length' };
 }
+
+export const thinkingSummary = (m: AssistantTurn): string => thinkingHeader(thinkingStatus(m));

@@ -4,7 +4,7 @@
 
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { StaticTranscript } from './StaticTranscript.tsx';
+import { TranscriptBody } from './TranscriptBody.tsx';
 import type { Transcript } from './transcript.ts';
 
 export const EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
@@ -14,7 +14,7 @@ const escapeHtml = (s: string) =>
 
 /** `css` is the app's stylesheet text. Every `<` becomes a CSS escape, so nothing in it can end the <style> element. */
 export function toHtml(t: Transcript, css: string): string {
-  const body = renderToStaticMarkup(createElement(StaticTranscript, { t }));
+  const body = renderToStaticMarkup(createElement(TranscriptBody, { t, live: false }));
   const style = css.replace(/</g, '\\3c ');
   return `<!doctype html>
 <html lang="en">
@@ -31,7 +31,7 @@ body { height: auto; }
 </style>
 </head>
 <body>
-${body}
+<main>${body}</main>
 </body>
 </html>
 `;
