@@ -111,14 +111,20 @@ export class Generator {
     await this.kv.clear();
   }
 
-  private async run({ turns, options, continuation = '' }: GenerateRequest, cb: GenerateCallbacks, t0: number, stopping: InterruptableStoppingCriteria): Promise<GenerationResult> {
+  private async run(
+    { turns, options, continuation = '' }: GenerateRequest,
+    cb: GenerateCallbacks,
+    t0: number,
+    stopping: InterruptableStoppingCriteria,
+  ): Promise<GenerationResult> {
     const { tokenizer, model } = this;
     const templateIds = tokenizer.apply_chat_template(turns, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false });
     const priorIds = continuation
       ? continuationIds(templateIds, continuation, this.lastReply, (text) => tokenizer.encode(text, { add_special_tokens: false }))
       : [];
     const promptIds = [...templateIds, ...priorIds];
-    const budget = options.thinkingBudget === null || options.thinkingBudget === undefined ? null : new ThinkingBudget(options.thinkingBudget, this.thinkEndId(), priorIds);
+    const { thinkingBudget } = options;
+    const budget = thinkingBudget === null || thinkingBudget === undefined ? null : new ThinkingBudget(thinkingBudget, this.thinkEndId(), priorIds);
     const random = randomSource(options.seed);
     cb.started(promptIds.length);
 
@@ -190,7 +196,10 @@ export class Generator {
   private thinkEndId(): number {
     const id = this.tokenizer.convert_tokens_to_ids(THINK_END) as number | null | undefined;
     if (typeof id !== 'number') {
-      throw new ExplainedError('unsupported', `This model's tokenizer has no ${THINK_END} token, so a thinking budget cannot end its thinking. Turn the budget off.`);
+      throw new ExplainedError(
+        'unsupported',
+        `This model's tokenizer has no ${THINK_END} token, so a thinking budget cannot end its thinking. Turn the budget off.`,
+      );
     }
     return id;
   }
