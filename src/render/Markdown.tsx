@@ -13,11 +13,12 @@ export interface MarkdownProps {
 
 /**
  * One top-level block. Memoized on its source, so a settled block is parsed and typeset once;
- * while streaming only the last (open) block's source changes.
+ * while streaming only the last (open) block's source changes. The wrapper lets the browser skip
+ * off-screen blocks (content-visibility in render.css).
  */
 const MarkdownBlock = memo(function MarkdownBlock({ source }: { source: string }) {
   const tokens = useMemo(() => lexMarkdown(source), [source]);
-  return <>{renderBlocks(tokens)}</>;
+  return <div className="md-block">{renderBlocks(tokens)}</div>;
 });
 
 /** Renders model output as Markdown + KaTeX, incrementally while it streams. */

@@ -73,6 +73,11 @@ describe('splitBlocks', () => {
     expect(sources(splitBlocks(`${list}After the list.`))).toEqual([list, 'After the list.']);
   });
 
+  it('closes a fence that sits in a list item at that item\'s indentation', () => {
+    const item = '10. ```\n    a\n\n      ```\n\n';
+    expect(sources(splitBlocks(`${item}Text`))).toEqual([item, 'Text']);
+  });
+
   it('keeps indented code across blank lines', () => {
     expect(sources(splitBlocks('    a\n\n    b\n\nText'))).toEqual(['    a\n\n    b\n\n', 'Text']);
   });

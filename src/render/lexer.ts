@@ -4,7 +4,8 @@
 // tree we render to React ourselves (its HTML renderer is never used), with GFM tables, task lists,
 // strikethrough and autolinks built in. Its extension API lets math be a first-class token, so code
 // spans and fences win over `$` naturally (they are tokenized first) and display math can span blank
-// lines. micromark/mdast would also work but brings ~40 packages and has no `\(` `\[` delimiters.
+// lines. micromark/mdast would also work, but as a dozen small packages whose math extension knows
+// only dollar delimiters, not the `\(` and `\[` R1 writes.
 
 import { Lexer, Marked, type Token, type TokenizerExtension } from 'marked';
 import { displayBlockStart, inlineMathStart, maskInlineMath, matchDisplayBlock, matchInlineMath } from './math.ts';
