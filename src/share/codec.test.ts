@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seeded } from '../reasoning/testing/random';
 import { decodeTranscript, encodeTranscript } from './codec.ts';
+import { linkForJson as linkFor } from './testing/links.ts';
 import { randomTranscript } from './testing/random-transcript.ts';
 import { LIMITS, ShareLinkError, type ShareErrorReason, type Transcript } from './transcript.ts';
 
@@ -31,17 +32,6 @@ async function reasonOf(promise: Promise<unknown>): Promise<ShareErrorReason> {
   expect(error).toBeInstanceOf(ShareLinkError);
   expect((error as ShareLinkError).message.length).toBeGreaterThan(20);
   return (error as ShareLinkError).reason;
-}
-
-async function gzipOf(data: string | Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/** A link built by hand around arbitrary JSON text, as a hostile sender could. */
-async function linkFor(json: string | Uint8Array): Promise<string> {
-  const { toBase64Url } = await import('./base64url.ts');
-  return `1.${toBase64Url((await gzipOf(json)).subarray(10))}`;
 }
 
 describe('encodeTranscript / decodeTranscript', () => {
