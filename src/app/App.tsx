@@ -9,6 +9,8 @@ import { startServiceWorker } from '../pwa/register';
 import { UpdatePrompt } from '../pwa/UpdatePrompt';
 import { SharedTranscriptPage } from '../share/SharedTranscriptPage';
 import { useSharedSource } from '../share/shared-source';
+import { StorageScreen } from '../storage/StorageScreen';
+import { useStorageStore } from '../storage/storage-store';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 
@@ -19,6 +21,7 @@ export function App() {
   const hasMessages = useChatStore((s) => s.conversation.messages.length > 0);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const shared = useSharedSource();
+  const storageOpen = useStorageStore((s) => s.open);
 
   useEffect(startServiceWorker, []);
   const [picking, setPicking] = useState(false);
@@ -33,6 +36,7 @@ export function App() {
   if (status === 'loading' || status === 'error') view = <LoadProgress />;
   else if (status === 'ready' || (hasMessages && !picking)) view = <ChatView onPickModel={() => setPicking(true)} />;
   else view = <Welcome />;
+  if (storageOpen) view = <StorageScreen />;
 
   // A share link (#share=...) or an opened transcript file shows read-only, in place of the app.
   if (shared) return <SharedTranscriptPage source={shared} />;

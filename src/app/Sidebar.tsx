@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useChatStore } from '../chat/chat-store';
 import { InstallApp } from '../pwa/InstallApp';
 import { ConversationList } from '../chat/ConversationList';
+import { useStorageStore } from '../storage/storage-store';
 
 interface Props {
   open: boolean;
@@ -39,6 +40,16 @@ export function Sidebar({ open, onClose }: Props) {
         + New chat
       </button>
       <ConversationList onOpened={onClose} />
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          useStorageStore.getState().openScreen();
+          onClose();
+        }}
+      >
+        Storage
+      </button>
       <InstallApp />
       <p className="privacy muted">Runs on this device. Nothing you type leaves your browser.</p>
     </nav>

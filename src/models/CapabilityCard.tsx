@@ -1,9 +1,11 @@
+import { useStorageStore } from '../storage/storage-store';
 import { formatBytes } from '../util/format';
 import { resolveDevice, useModelStore } from './model-store';
 
 export function CapabilityCard() {
   const capability = useModelStore((s) => s.capability);
   const deviceChoice = useModelStore((s) => s.deviceChoice);
+  const estimate = useStorageStore((s) => s.estimate);
   if (!capability) {
     return (
       <section className="capability" aria-busy="true">
@@ -29,6 +31,18 @@ export function CapabilityCard() {
           <>
             <dt>Largest GPU buffer</dt>
             <dd>{formatBytes(capability.maxBufferSize)}</dd>
+          </>
+        )}
+        {capability.maxStorageBufferBindingSize !== null && (
+          <>
+            <dt>Largest GPU binding</dt>
+            <dd>{formatBytes(capability.maxStorageBufferBindingSize)}</dd>
+          </>
+        )}
+        {estimate && (
+          <>
+            <dt>Storage available</dt>
+            <dd data-testid="storage-available">{formatBytes(Math.max(0, estimate.quota - estimate.usage))}</dd>
           </>
         )}
         <dt>Will run on</dt>

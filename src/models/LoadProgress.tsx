@@ -1,4 +1,5 @@
 import { totalProgress, type LoadPhase } from '../../workers/protocol';
+import { useStorageStore } from '../storage/storage-store';
 import { formatBytes, formatSeconds, percent } from '../util/format';
 import { useModelStore } from './model-store';
 import './models.css';
@@ -9,6 +10,19 @@ const PHASE_TEXT: Record<LoadPhase, string> = {
   compile: 'Preparing the model for this device…',
   warmup: 'Compiling GPU shaders and warming up…',
 };
+
+/** The answer to navigator.storage.persist(), asked when the download started. */
+function PersistenceNote() {
+  const persisted = useStorageStore((s) => s.persisted);
+  if (persisted === null) return null;
+  return (
+    <p className="muted" data-testid="load-persisted">
+      {persisted
+        ? 'Storage is persistent: the browser will keep the model until you delete it.'
+        : 'The browser did not make storage persistent, so it may clear the model if space runs low. Installing Ponder as an app usually allows it.'}
+    </p>
+  );
+}
 
 export function LoadProgress() {
   const load = useModelStore((s) => s.load);
@@ -79,6 +93,7 @@ export function LoadProgress() {
               </ul>
             </>
           )}
+          {load.phase === 'download' && <PersistenceNote />}
           {(load.phase === 'compile' || load.phase === 'warmup') && (
             <p className="muted">The first load on a device can take a minute while shaders compile.</p>
           )}

@@ -1,18 +1,75 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useStorageStore } from '../storage/storage-store';
 import { formatBytes } from '../util/format';
-import { CATALOG, dtypePreference } from './catalog';
+import { CATALOG, type CatalogModel } from './catalog';
 import { CapabilityCard } from './CapabilityCard';
-import { resolveDevice, useModelStore, type DeviceChoice } from './model-store';
+import { fitModel } from './fit';
+import { useModelStore, type DeviceChoice, type ModelTarget } from './model-store';
 import './models.css';
 
 const REPO_ID = /^[\w.-]+\/[\w.-]+$/;
 
-export function Welcome() {
+/** Asks the browser to keep the weights (Window-only API), then starts the load without waiting. */
+function useStartLoad(): (target: ModelTarget) => void {
+  const loadModel = useModelStore((s) => s.loadModel);
+  const requestPersistence = useStorageStore((s) => s.requestPersistence);
+  return (target) => {
+    void requestPersistence();
+    void loadModel(target);
+  };
+}
+
+function ModelCard({ model }: { model: CatalogModel }) {
   const capability = useModelStore((s) => s.capability);
   const deviceChoice = useModelStore((s) => s.deviceChoice);
-  const loadModel = useModelStore((s) => s.loadModel);
-  const device = resolveDevice(deviceChoice, capability);
-  const preferred = dtypePreference(device, capability?.shaderF16 ?? false);
+  const estimate = useStorageStore((s) => s.estimate);
+  const stored = useStorageStore((s) => s.models.find((m) => m.repo === model.repo && m.revision === model.revision));
+  const start = useStartLoad();
+  const id = useId();
+  if (!capability) return null;
+  const fit = fitModel(
+    model,
+    { capability, availableStorage: estimate ? Math.max(0, estimate.quota - estimate.usage) : null },
+    deviceChoice,
+    stored?.bytes ?? 0,
+  );
+  const download = stored?.complete ? 'stored on this device' : `${formatBytes(fit.download)} download`;
+  return (
+    <li className="model-card" data-testid="model-card" data-fit={fit.ok ? 'yes' : 'no'}>
+      <div>
+        <h3>{model.name}</h3>
+        <p className="muted">{model.blurb}</p>
+        <p className="facts muted">
+          {fit.dtype ? `${fit.dtype} · ${download} · ${fit.device === 'webgpu' ? 'GPU' : 'CPU'}` : 'No weights for this device'} · {model.license} ·{' '}
+          {(model.contextLength / 1024).toFixed(0)}k context
+        </p>
+        <ul id={`${id}-fit`} className={fit.ok ? 'fit muted' : 'fit error'} data-testid="fit">
+          {(fit.ok ? fit.notes : fit.reasons).map((text) => (
+            <li key={text}>{fit.ok ? text : `Does not fit: ${text}`}</li>
+          ))}
+        </ul>
+      </div>
+      <button
+        type="button"
+        className="button primary"
+        disabled={!fit.ok}
+        aria-describedby={`${id}-fit`}
+        onClick={() => start({ name: model.name, repo: model.repo, revision: model.revision, device: fit.device })}
+      >
+        Load
+      </button>
+    </li>
+  );
+}
+
+export function Welcome() {
+  const refreshStorage = useStorageStore((s) => s.refresh);
+  const openStorage = useStorageStore((s) => s.openScreen);
+  const stored = useStorageStore((s) => s.models.length);
+
+  useEffect(() => {
+    void refreshStorage();
+  }, [refreshStorage]);
 
   return (
     <div className="scroll">
@@ -25,30 +82,17 @@ export function Welcome() {
         <CapabilityCard />
         <h2>Choose a model</h2>
         <ul className="model-list">
-          {CATALOG.map((m) => {
-            const dtype = preferred.find((d) => m.sizes[d] !== undefined);
-            return (
-              <li key={m.id} className="model-card">
-                <div>
-                  <h3>{m.name}</h3>
-                  <p className="muted">{m.blurb}</p>
-                  <p className="facts muted">
-                    {dtype ? `${dtype} · ${formatBytes(m.sizes[dtype] ?? 0)} download` : 'No weights for this device'} · {m.license} ·{' '}
-                    {(m.contextLength / 1024).toFixed(0)}k context
-                  </p>
-                </div>
-                <button
-                  type="button"
-                  className="button primary"
-                  disabled={!dtype}
-                  onClick={() => void loadModel({ name: m.name, repo: m.repo, revision: m.revision })}
-                >
-                  Load
-                </button>
-              </li>
-            );
-          })}
+          {CATALOG.map((m) => (
+            <ModelCard key={m.id} model={m} />
+          ))}
         </ul>
+        {stored > 0 && (
+          <p>
+            <button type="button" className="button" onClick={openStorage}>
+              Manage stored models
+            </button>
+          </p>
+        )}
         <Advanced />
       </div>
     </div>
@@ -60,7 +104,7 @@ function Advanced() {
   const setHost = useModelStore((s) => s.setHost);
   const deviceChoice = useModelStore((s) => s.deviceChoice);
   const setDeviceChoice = useModelStore((s) => s.setDeviceChoice);
-  const loadModel = useModelStore((s) => s.loadModel);
+  const start = useStartLoad();
   const [repo, setRepo] = useState('');
   const [hostDraft, setHostDraft] = useState(host);
   const [problem, setProblem] = useState<string | null>(null);
@@ -74,7 +118,7 @@ function Advanced() {
       return;
     }
     setProblem(null);
-    void loadModel({ name: id, repo: id, revision: 'main' });
+    start({ name: id, repo: id, revision: 'main' });
   };
 
   return (

@@ -11,6 +11,8 @@ export interface ModelTarget {
   name: string;
   repo: string;
   revision: string;
+  /** Backend chosen by the device-fit check (e.g. the CPU where the GPU is too small); else from the setting. */
+  device?: Device;
 }
 
 export type LoadState =
@@ -85,7 +87,7 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
 
   async loadModel(target) {
     const { host, deviceChoice, capability } = get();
-    const device = resolveDevice(deviceChoice, capability);
+    const device = target.device ?? resolveDevice(deviceChoice, capability);
     set({ load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
     try {
       const info = await inference().load(
