@@ -193,3 +193,16 @@ describe('chat store', () => {
     expect(reply.content.length).toBeLessThan(400);
   });
 });
+
+describe('importing', () => {
+  it('adds a conversation, saves it, opens it, and refuses while a reply streams', async () => {
+    const { store, repo } = setup();
+    const reply = { ...(await import('./conversation')).blankMessage('assistant', 'T\n</think>\n\nA'), status: 'done' as const };
+    const id = await store.getState().importConversation({ title: 'Shared', messages: [reply] });
+    expect(id).toBe(store.getState().conversation.id);
+    expect(store.getState().conversation.title).toBe('Shared');
+    expect((await repo.list()).entries.map((e) => e.id)).toEqual([id]);
+    store.setState({ generatingId: 'x' });
+    expect(await store.getState().importConversation({ title: 'Another', messages: [reply] })).toBeNull();
+  });
+});

@@ -60,6 +60,8 @@ export interface ChatState {
   continueReply(replyId: string, model: ModelTag): Promise<void>;
   dropOldestTurns(turns: number): void;
   dismissProblem(index: number): void;
+  /** Adds a finished conversation (e.g. an imported transcript), saves and opens it; returns its id. */
+  importConversation(input: { title: string; messages: ChatMessage[] }): Promise<string | null>;
 }
 
 const STATUS_BY_REASON: Record<StopReason, ChatMessage['status']> = { eos: 'done', length: 'length', interrupted: 'stopped' };
@@ -374,6 +376,15 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
           }
           return { ...c, messages };
         });
+      },
+
+      async importConversation({ title, messages }) {
+        if (get().generatingId) return null;
+        const settings = messages.findLast((m) => m.settings)?.settings ?? get().conversation.settings;
+        const conversation = { ...newConversation(settings), title: title.trim() || titleFrom(messages[0]?.content ?? ''), messages };
+        set({ conversation });
+        await persist(conversation);
+        return conversation.id;
       },
 
       dismissProblem(index) {
