@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { build, preview } from 'vite';
+import { LAUNCH_OPTIONS } from './harness/browser';
 
 /**
  * A Chromium profile on disk instead of the harness's fresh contexts: Chromium never offers to install
@@ -14,21 +15,7 @@ import { build, preview } from 'vite';
  */
 export async function launchProfile(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ponder-profile-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--enable-unsafe-webgpu',
-      '--use-webgpu-adapter=swiftshader',
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(dir, { ...LAUNCH_OPTIONS, viewport: { width: 1280, height: 900 } });
   return {
     context,
     async close() {

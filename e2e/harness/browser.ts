@@ -13,12 +13,15 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/** Launch options shared by every test browser, including persistent-profile ones. */
+export const LAUNCH_OPTIONS = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ARGS,
+};
+
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ARGS,
-  });
+  return chromium.launch(LAUNCH_OPTIONS);
 }
 
 export interface Session {
