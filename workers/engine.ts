@@ -1,4 +1,4 @@
-import { AutoModelForCausalLM, AutoTokenizer, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel } from '@huggingface/transformers';
 import { ExplainedError } from './errors';
 import { Generator, type GenerateCallbacks, type GenerateRequest, type GenerationResult } from './generation';
 import type { FileProgress, LoadedInfo, LoadPhase, ModelSource } from './protocol';
@@ -22,9 +22,22 @@ async function adapterName(): Promise<string | null> {
   return [description, vendor, architecture].filter(Boolean).join(' · ') || 'WebGPU adapter';
 }
 
+const DEVICE_LOST = 'The GPU stopped responding (the device was lost, e.g. after a driver reset or sleep). Your chat is kept; reload the model to continue.';
+
 /** Owns the one loaded model of this worker: load, generate, interrupt, unload. */
 export class Engine {
   private loaded: Loaded | null = null;
+  /** Why the GPU device went away, once it has; every later request is refused with it. */
+  private lostReason: string | null = null;
+
+  /** ORT creates the WebGPU device; when it is lost, nothing on it can run again until a reload. */
+  private async watchDevice(): Promise<void> {
+    const device = await env.backends.onnx.webgpu?.device;
+    void device?.lost.then((info) => {
+      this.lostReason = info.message || info.reason || 'device lost';
+      this.interrupt();
+    });
+  }
 
   async load(source: ModelSource, cb: LoadCallbacks): Promise<LoadedInfo> {
     configureRuntime();
@@ -60,6 +73,8 @@ export class Engine {
     };
     const generator = new Generator(tokenizer, model);
     this.loaded = { model, generator };
+    this.lostReason = null;
+    if (source.device === 'webgpu') await this.watchDevice();
     // The first run compiles WebGPU shaders (seconds); do it now rather than on the user's message.
     cb.progress('warmup', files);
     await generator.generate({ turns: [{ role: 'user', content: 'Hi' }], options: { temperature: 0, topP: 1, maxNewTokens: 1 } }, { started() {}, delta() {} });
@@ -71,7 +86,16 @@ export class Engine {
   async generate(request: GenerateRequest, cb: GenerateCallbacks, receivedAt: number): Promise<GenerationResult> {
     const loaded = this.loaded;
     if (!loaded) throw new ExplainedError('not-loaded', 'No model is loaded yet. Load a model first.');
-    return loaded.generator.generate(request, cb, receivedAt);
+    if (this.lostReason) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
+    try {
+      const result = await loaded.generator.generate(request, cb, receivedAt);
+      if (this.lostReason) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
+      return result;
+    } catch (error) {
+      // A lost device surfaces as assorted ORT errors mid-run; the real cause is the one to report.
+      if (this.lostReason && !(error instanceof ExplainedError)) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
+      throw error;
+    }
   }
 
   interrupt(): void {

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { findFinalAnswer } from '../reasoning/answer';
 import { AnswerCard, Markdown, ThinkingBlock } from '../render';
 import { CopyButton } from '../render/CopyButton';
+import { useModelStore } from '../models/model-store';
 import { formatSeconds } from '../util/format';
 import { useChatStore, type ChatMessage, type ModelTag } from './chat-store';
 
@@ -89,6 +90,11 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
       {message.error && (
         <div className="note error" role="alert">
           <p>{message.error.message}</p>
+          {message.error.code === 'device-lost' && (
+            <button type="button" className="button small" onClick={() => void useModelStore.getState().retry()}>
+              Reload the model
+            </button>
+          )}
           {message.error.detail && (
             <details>
               <summary>Details</summary>

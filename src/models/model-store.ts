@@ -105,7 +105,8 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
 
   async retry() {
     const current = get().load;
-    if (current.status === 'error') await get().loadModel(current.target);
+    // From an error, or from a model whose GPU device was lost: load the same model again.
+    if (current.status === 'error' || current.status === 'ready') await get().loadModel(current.target);
   },
 
   dismiss() {
