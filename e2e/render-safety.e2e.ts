@@ -77,12 +77,17 @@ describe('model output is rendered inert', () => {
     await toggle.click();
     await reply.locator('.thinking-body .md').waitFor();
 
-    const thinking = await reply.locator('.thinking-body').innerText();
-    const answer = await reply.getByTestId('answer').innerText();
+    // textContent, not innerText: rendering skips off-screen blocks (content-visibility), text stays.
+    const thinking = (await reply.locator('.thinking-body').textContent()) ?? '';
+    const answer = (await reply.getByTestId('answer').textContent()) ?? '';
     for (const line of LITERAL) {
       expect(thinking, 'thinking shows the payload as text').toContain(line);
       expect(answer, 'answer shows the payload as text').toContain(line);
     }
+    // And a person sees it: the script tag, scrolled into view, is a visible line of text.
+    const scriptText = reply.getByTestId('answer').getByText(LITERAL[0]!).first();
+    await scriptText.scrollIntoViewIfNeeded();
+    expect(await scriptText.isVisible()).toBe(true);
     // A javascript: Markdown link keeps its words but is no link.
     expect(await reply.locator('.md-link-blocked', { hasText: 'click me' }).count()).toBe(2);
     // KaTeX ran with trust off: \href, \url and \includegraphics linked and loaded nothing, in the answer card too.
