@@ -1,0 +1,422 @@
+/**
+ * decode-overhead: how much slower the app decodes than plain transformers.js.
+ *
+ * In one Chromium, for each backend (WebGPU on SwiftShader, WASM), with the `bench-r1` fixture
+ * (151,936-token vocabulary, a reply that never ends) served by the local hub:
+ *   raw   plain `model.generate()` with a no-op streamer in a module worker (tools/bench/raw), same
+ *         transformers.js, ORT files, dtype, device, prompt and token count; greedy (argmax).
+ *   app   the real app through its UI: worker protocol, zustand store, per-frame React rendering,
+ *         and its own T=0.6 / top-p 0.95 sampler; decode tok/s is the worker's own `done` stats.
+ * Split-out variants (not part of the ratio), to show where the app's extra time goes:
+ *   raw+sampler  raw plus the app's own ChoosingLogitsProcessor (T=0.6, top-p 0.95, whole vocabulary)
+ *   worker-path  the app's worker without its page: sampler, per-forward yield, incremental
+ *                detokenizing and one `delta` postMessage per token (the page drops them)
+ * app minus worker-path is then what the page (main-thread work on a 2-core machine) costs decoding.
+ * Runs are interleaved (each rep rotates the order) and the figures are medians, so a noisy 2-core
+ * machine slows every variant alike. Decode tok/s excludes the first token everywhere:
+ * (generated - 1) / (end of generate() - first token), as the app's worker computes it.
+ *
+ * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=3
+ * BENCH_DECODE_TOKENS_WEBGPU=48  BENCH_DECODE_TOKENS_WASM=192  BENCH_DECODE_SPLIT=1 (0: only raw and app)
+ * BENCH_DECODE_WEBGPU_SIZE / BENCH_DECODE_WASM_SIZE: `full` (standard bench-r1) or a generator size
+ * spec such as `hidden=128,layers=2,vocab=4096` (defaults: WEBGPU_SMALL below, and `full`).
+ */
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { loadModel, waitForChat, sendMessage, type Backend } from '../../e2e/harness/app.ts';
+import { launchBrowser, openSession, type Session } from '../../e2e/harness/browser.ts';
+import type { RawBenchApi } from './raw/main.ts';
+import type { RawLoaded, RawResult, RawRun, RawVariant } from './raw/messages.ts';
+import type { ModelSizeOptions } from '../fixture/generate.ts';
+import type { Hub } from '../hub/index.ts';
+import { benchHub, serveApp, serveRaw, type Served } from './servers.ts';
+import type { Benchmark, Log } from './types.ts';
+
+const REPO = 'ponder-test/bench-r1';
+const PROMPT = 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.';
+/** Tokens of the untimed first run on each side: compiles the decode-step shaders on WebGPU. */
+const WARMUP_TOKENS = 8;
+
+/**
+ * The WebGPU model. `bench-r1` at its standard size takes about 25 s per token on SwiftShader here
+ * (SwiftShader runs ORT's MatMul shaders at a few MFLOP/s; the 64 x 151,936 lm_head alone costs
+ * ~1.5 s a token), so it cannot give 3 x 3 timed runs in minutes. WebGPU therefore uses the same
+ * generator and graph at a size SwiftShader decodes at ~6 tok/s. Its vocabulary is 4,096 wide, so
+ * the app's sampler costs little there; the WASM run keeps the full 151,936 vocabulary and measures it.
+ */
+const WEBGPU_SMALL = 'hidden=128,layers=2,heads=4,kv_heads=2,head_dim=32,intermediate=512,vocab=4096,vocab_rank=32';
+
+/** The generator CLI's size keys (tools/fixture/generate.ts --bench). */
+const SIZE_KEYS: Record<string, keyof ModelSizeOptions> = {
+  hidden: 'hiddenSize',
+  layers: 'numLayers',
+  heads: 'numHeads',
+  kv_heads: 'numKvHeads',
+  head_dim: 'headDim',
+  intermediate: 'intermediateSize',
+  vocab: 'vocabSize',
+  vocab_rank: 'vocabRank',
+  shared: 'shareLayerWeights',
+};
+
+function parseSize(spec: string): Partial<ModelSizeOptions> {
+  const out: Partial<ModelSizeOptions> = {};
+  for (const part of spec.split(',')) {
+    const [k = '', v = ''] = part.split('=');
+    const key = SIZE_KEYS[k];
+    if (!key || !/^\d+$/.test(v)) throw new Error(`bad size entry "${part}" (keys: ${Object.keys(SIZE_KEYS).join(', ')})`);
+    if (key === 'shareLayerWeights') out[key] = v !== '0';
+    else out[key] = Number(v);
+  }
+  return out;
+}
+
+interface Plan {
+  backend: Backend;
+  tokens: number;
+  /** `full`: the standard bench-r1; otherwise a generator size spec. */
+  size: string;
+}
+
+interface Settings {
+  plans: Plan[];
+  reps: number;
+  split: boolean;
+}
+
+function settings(): Settings {
+  const env = process.env;
+  const int = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
+  const backends = (env.BENCH_DECODE_BACKENDS ?? 'webgpu,wasm').split(',').filter(Boolean);
+  const plans = backends.map((b): Plan => {
+    if (b === 'webgpu') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WEBGPU, 48), size: env.BENCH_DECODE_WEBGPU_SIZE ?? WEBGPU_SMALL };
+    if (b === 'wasm') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WASM, 192), size: env.BENCH_DECODE_WASM_SIZE ?? 'full' };
+    throw new Error(`BENCH_DECODE_BACKENDS: unknown backend ${b}`);
+  });
+  return { plans, reps: Math.max(1, int(env.BENCH_DECODE_REPS, 3)), split: env.BENCH_DECODE_SPLIT !== '0' };
+}
+
+// --- the app page's instrumentation --------------------------------------------------------------
+
+/**
+ * Runs before the app's scripts. Wraps `Worker` so that (1) a `generate` request asks for exactly
+ * `maxNewTokens` (the app has no setting for it yet: it always asks for 8192, and the bench model
+ * never stops) and (2) the worker's `done` stats and the deltas' arrival on the main thread are
+ * recorded. Nothing else about the app changes. A string, not a function: tsx's keepNames would
+ * inject a `__name` helper the page does not have.
+ */
+const APP_HOOK = `(() => {
+  const bench = { maxNewTokens: 0, deltas: 0, firstDeltaAt: 0, lastDeltaAt: 0, done: null, waiters: [] };
+  const settle = (result) => { bench.done = result; for (const w of bench.waiters.splice(0)) w(result); };
+  bench.arm = (n) => { bench.maxNewTokens = n; bench.deltas = 0; bench.firstDeltaAt = 0; bench.lastDeltaAt = 0; bench.done = null; };
+  bench.wait = () => (bench.done ? Promise.resolve(bench.done) : new Promise((r) => bench.waiters.push(r)));
+  window.__bench = bench;
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        if (!d || typeof d !== 'object' || bench.maxNewTokens === 0 || bench.done) return;
+        if (d.type === 'delta') {
+          const now = performance.now();
+          if (bench.deltas === 0) bench.firstDeltaAt = now;
+          bench.deltas += 1;
+          bench.lastDeltaAt = now;
+        } else if (d.type === 'done') {
+          settle({ at: performance.now(), reason: d.reason, stats: d.stats, deltas: bench.deltas, firstDeltaAt: bench.firstDeltaAt, lastDeltaAt: bench.lastDeltaAt });
+        } else if (d.type === 'error' && String(d.id).startsWith('generate')) {
+          settle({ error: d.error });
+        }
+      });
+    }
+    postMessage(message, ...rest) {
+      if (message && message.type === 'generate' && bench.maxNewTokens > 0) {
+        message = { ...message, options: { ...message.options, maxNewTokens: bench.maxNewTokens } };
+      }
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();`;
+
+interface AppDone {
+  error?: { message: string; detail?: string };
+  reason: string;
+  stats: { generatedTokens: number; tokensPerSecond: number; timeToFirstTokenMs: number; totalMs: number; promptTokens: number };
+  deltas: number;
+  firstDeltaAt: number;
+  lastDeltaAt: number;
+}
+
+interface AppResult {
+  tokensPerSecond: number;
+  generatedTokens: number;
+  firstTokenMs: number;
+  domLine: string;
+  /** Decode rate of deltas as they arrived on the main thread (first delta to last). */
+  mainThreadTps: number;
+  /** Main-thread busy time (CDP TaskDuration) per generated token, ms. */
+  mainBusyMsPerToken: number;
+  /** Main-thread busy share of the run's wall time. */
+  mainBusyShare: number;
+  /** Of the busy time, ms per token in script, style recalculation and layout (CDP metrics). */
+  scriptMsPerToken: number;
+  styleLayoutMsPerToken: number;
+}
+
+/** The renderer main thread's cumulative busy seconds (CDP Performance domain). */
+async function mainThreadSeconds(cdp: CDPSession): Promise<{ task: number; script: number; styleLayout: number }> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return { task: get('TaskDuration'), script: get('ScriptDuration'), styleLayout: get('RecalcStyleDuration') + get('LayoutDuration') };
+}
+
+class AppSide {
+  private constructor(
+    private readonly session: Session,
+    private readonly cdp: CDPSession,
+  ) {}
+
+  static async open(browser: Browser, app: Served, hubUrl: string, backend: Backend, log: Log): Promise<AppSide> {
+    const session = await openSession(browser, app.url);
+    await session.context.addInitScript({ content: APP_HOOK });
+    await session.page.reload();
+    const cdp = await session.context.newCDPSession(session.page);
+    await cdp.send('Performance.enable');
+    const side = new AppSide(session, cdp);
+    const t0 = performance.now();
+    await loadModel(session.page, hubUrl, REPO, backend);
+    await waitForChat(session.page, 600_000).catch((e: unknown) => {
+      throw new Error(`app did not load ${REPO} on ${backend}: ${String(e)}\npage errors: ${session.errors.join('\n')}`);
+    });
+    const chip = (await session.page.getByTestId('model-chip').innerText()).replace(/\s+/g, ' ');
+    const badge = (await session.page.getByTestId('device-badge').textContent()) ?? '';
+    log(`app  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s (download, compile, 1-token warm-up): ${badge} · ${chip.trim()}`);
+    return side;
+  }
+
+  get page(): Page {
+    return this.session.page;
+  }
+
+  async run(tokens: number, timeoutMs: number): Promise<AppResult> {
+    const { page } = this;
+    await page.evaluate(`window.__bench.arm(${tokens})`);
+    const busy0 = await mainThreadSeconds(this.cdp);
+    await sendMessage(page, PROMPT);
+    const done = (await withTimeout(page.evaluate('window.__bench.wait()') as Promise<AppDone>, timeoutMs, 'app reply')) as AppDone;
+    const busy1 = await mainThreadSeconds(this.cdp);
+    if (done.error) throw new Error(`app generate failed: ${done.error.message} ${done.error.detail ?? ''}`);
+    const reply = page.locator('article.message.assistant').last();
+    const stats = reply.getByTestId('message-stats');
+    await stats.waitFor({ timeout: 30_000 });
+    const domLine = ((await stats.textContent()) ?? '').trim();
+    const newChat = page.getByRole('button', { name: '+ New chat' });
+    await newChat.click({ timeout: 30_000 });
+    await page.locator('article.message').first().waitFor({ state: 'detached', timeout: 30_000 });
+    const s = done.stats;
+    const wallMs = s.totalMs;
+    const perToken = (seconds: number) => (seconds * 1000) / Math.max(1, s.generatedTokens);
+    return {
+      tokensPerSecond: s.tokensPerSecond,
+      generatedTokens: s.generatedTokens,
+      firstTokenMs: s.timeToFirstTokenMs,
+      domLine,
+      mainThreadTps: done.deltas > 1 ? ((done.deltas - 1) * 1000) / (done.lastDeltaAt - done.firstDeltaAt) : 0,
+      mainBusyMsPerToken: perToken(busy1.task - busy0.task),
+      mainBusyShare: wallMs > 0 ? ((busy1.task - busy0.task) * 1000) / wallMs : 0,
+      scriptMsPerToken: perToken(busy1.script - busy0.script),
+      styleLayoutMsPerToken: perToken(busy1.styleLayout - busy0.styleLayout),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.session.context.close();
+  }
+}
+
+// --- the raw page --------------------------------------------------------------------------------
+
+class RawSide {
+  private constructor(private readonly session: Session) {}
+
+  static async open(browser: Browser, raw: Served, hubUrl: string, backend: Backend, log: Log): Promise<RawSide> {
+    const session = await openSession(browser, raw.url);
+    await session.page.waitForFunction('document.body.dataset.ready === "true"');
+    const request = { type: 'load' as const, hub: hubUrl, repo: REPO, device: backend, dtype: 'fp32' as const };
+    const loaded = await session.page
+      .evaluate((r) => (window as unknown as { rawBench: RawBenchApi }).rawBench.load(r), request)
+      .catch((e: unknown) => {
+        throw new Error(`raw page did not load ${REPO} on ${backend}: ${String(e)}\npage errors: ${session.errors.join('\n')}`);
+      });
+    const l: RawLoaded = loaded;
+    log(
+      `raw  loaded in ${(l.loadMs / 1000).toFixed(1)} s: fp32 on ${backend}${l.adapter ? ` (${l.adapter})` : ''}, crossOriginIsolated=${l.crossOriginIsolated}`,
+    );
+    return new RawSide(session);
+  }
+
+  run(tokens: number, variant: RawVariant, timeoutMs: number): Promise<RawResult> {
+    const request: RawRun = { type: 'run', prompt: PROMPT, maxNewTokens: tokens, variant };
+    return withTimeout(
+      this.session.page.evaluate((r) => (window as unknown as { rawBench: RawBenchApi }).rawBench.run(r), request),
+      timeoutMs,
+      `raw ${variant} run`,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.session.context.close();
+  }
+}
+
+// --- helpers ---------------------------------------------------------------------------------------
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+const round = (v: number, digits = 3) => Number(v.toFixed(digits));
+const fmt = (v: number) => v.toFixed(2);
+
+function describeRaw(r: RawResult): string {
+  return `${r.generatedTokens} tokens, ${fmt(r.tokensPerSecond)} tok/s (first token ${Math.round(r.firstTokenMs)} ms, median step ${fmt(median(r.intervals))} ms)`;
+}
+
+// --- the benchmark ---------------------------------------------------------------------------------
+
+type Variant = 'app' | RawVariant;
+
+const LABEL: Record<Variant, string> = { raw: 'raw        ', app: 'app        ', sampler: 'raw+sampler', worker: 'worker-path' };
+
+async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl: string, plan: Plan, s: Settings, log: Log) {
+  const { backend, tokens: n } = plan;
+  // Generous: a busy 2-core machine can slow SwiftShader a lot.
+  const timeoutMs = 120_000 + n * 3_000;
+  const rawSide = await RawSide.open(browser, raw, hubUrl, backend, log);
+  const appSide = await AppSide.open(browser, app, hubUrl, backend, log);
+  try {
+    const visibility = await appSide.page.evaluate('document.visibilityState');
+    if (visibility !== 'visible') log(`warning: the app page is ${String(visibility)}; its per-frame batching falls back to 100 ms timers`);
+
+    const variants: Variant[] = s.split ? ['raw', 'app', 'sampler', 'worker'] : ['raw', 'app'];
+    // Untimed warm-ups: the first decode steps compile shaders on WebGPU, and V8 compiles the sampler.
+    for (const v of variants) {
+      if (v === 'app') log(`warm-up app: "${(await appSide.run(WARMUP_TOKENS, timeoutMs)).domLine}"`);
+      else log(`warm-up ${v}: ${describeRaw(await rawSide.run(WARMUP_TOKENS, v, timeoutMs))}`);
+    }
+
+    const tps: Record<Variant, number[]> = { raw: [], app: [], sampler: [], worker: [] };
+    const appRuns: AppResult[] = [];
+    for (let rep = 0; rep < s.reps; rep++) {
+      // Each rep starts one variant later, so a machine that speeds up or slows down over the run
+      // favours no variant.
+      const order = variants.map((_, k) => variants[(k + rep) % variants.length] as Variant);
+      for (const v of order) {
+        if (v === 'app') {
+          const a = await appSide.run(n, timeoutMs);
+          if (a.generatedTokens !== n) log(`warning: the app generated ${a.generatedTokens} tokens, not ${n}`);
+          tps.app.push(a.tokensPerSecond);
+          appRuns.push(a);
+          log(
+            `${backend} #${rep + 1} ${LABEL.app}  ${a.generatedTokens} tokens, ${fmt(a.tokensPerSecond)} tok/s (first token ${Math.round(a.firstTokenMs)} ms); ` +
+              `main thread busy ${fmt(a.mainBusyMsPerToken)} ms/token (script ${fmt(a.scriptMsPerToken)}, style+layout ${fmt(a.styleLayoutMsPerToken)}), ` +
+              `${(a.mainBusyShare * 100).toFixed(1)}% of the run; DOM "${a.domLine}"`,
+          );
+        } else {
+          const r = await rawSide.run(n, v, timeoutMs);
+          tps[v].push(r.tokensPerSecond);
+          log(`${backend} #${rep + 1} ${LABEL[v]}  ${describeRaw(r)}`);
+        }
+      }
+    }
+
+    const med = (v: Variant) => median(tps[v]);
+    const ms = (v: Variant) => 1000 / med(v);
+    const extra = (v: Variant) => ms(v) - ms('raw');
+    const figures: Record<string, number> = {
+      [`decode_tps_raw_${backend}`]: round(med('raw')),
+      [`decode_tps_app_${backend}`]: round(med('app')),
+      [`app_vs_raw_decode_ratio_${backend}`]: round(med('app') / med('raw'), 4),
+      [`app_extra_ms_per_token_${backend}`]: round(extra('app'), 2),
+    };
+    log(
+      `${backend}: raw ${fmt(med('raw'))} tok/s (${fmt(ms('raw'))} ms/token); app ${fmt(med('app'))} tok/s, ` +
+        `app/raw ${(med('app') / med('raw')).toFixed(3)}, ${fmt(extra('app'))} ms/token more than raw`,
+    );
+    if (s.split) {
+      figures[`decode_tps_raw_sampler_${backend}`] = round(med('sampler'));
+      figures[`raw_sampler_vs_raw_decode_ratio_${backend}`] = round(med('sampler') / med('raw'), 4);
+      figures[`sampler_ms_per_token_${backend}`] = round(extra('sampler'), 2);
+      figures[`decode_tps_worker_path_${backend}`] = round(med('worker'));
+      figures[`worker_path_ms_per_token_${backend}`] = round(extra('worker'), 2);
+      const share = (x: number) => (extra('app') > 0 ? ` (${Math.round((x / extra('app')) * 100)}% of the app's extra)` : '');
+      log(
+        `${backend} split of the app's extra time per token: sampler ${fmt(extra('sampler'))} ms${share(extra('sampler'))}; ` +
+          `whole worker path (sampler, yield, detokenize, postMessage) ${fmt(extra('worker'))} ms${share(extra('worker'))}; ` +
+          `the rest, ${fmt(extra('app') - extra('worker'))} ms, is the page (main-thread work competing for the 2 cores)`,
+      );
+    }
+    const busy = median(appRuns.map((a) => a.mainBusyMsPerToken));
+    figures[`app_main_thread_busy_ms_per_token_${backend}`] = round(busy, 2);
+    log(
+      `${backend} app main thread: busy ${fmt(busy)} ms/token (script ${fmt(median(appRuns.map((a) => a.scriptMsPerToken)))}, ` +
+        `style+layout ${fmt(median(appRuns.map((a) => a.styleLayoutMsPerToken)))}), ${(median(appRuns.map((a) => a.mainBusyShare)) * 100).toFixed(1)}% of wall time`,
+    );
+    return figures;
+  } finally {
+    await appSide.close();
+    await rawSide.close();
+  }
+}
+
+async function run(log: Log): Promise<Record<string, number>> {
+  const s = settings();
+  log(
+    `${s.reps} interleaved reps of raw, app${s.split ? ', raw+sampler, worker-path' : ''}; ` +
+      s.plans.map((p) => `${p.backend}: ${p.tokens} tokens, bench-r1 ${p.size === 'full' ? 'standard size' : p.size}`).join('; '),
+  );
+  const hubs: Hub[] = [];
+  const servers: Served[] = [];
+  let browser: Browser | null = null;
+  try {
+    let t = performance.now();
+    const hubFor = new Map<Plan, Hub>();
+    for (const plan of s.plans) {
+      const hub = await benchHub(plan.size === 'full' ? undefined : { label: plan.size.replace(/[^\w]+/g, '_'), size: parseSize(plan.size) });
+      hubs.push(hub);
+      hubFor.set(plan, hub);
+    }
+    log(`fixtures ready, hubs at ${hubs.map((h) => h.url).join(', ')} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    t = performance.now();
+    const app = await serveApp();
+    servers.push(app);
+    const raw = await serveRaw();
+    servers.push(raw);
+    log(`built and serving: app ${app.url}, raw ${raw.url} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    browser = await launchBrowser();
+    const figures: Record<string, number> = {};
+    for (const plan of s.plans) {
+      t = performance.now();
+      Object.assign(figures, await measureBackend(browser, raw, app, (hubFor.get(plan) as Hub).url, plan, s, log));
+      log(`${plan.backend} took ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    return figures;
+  } finally {
+    await browser?.close();
+    for (const server of servers) await server.close();
+    for (const hub of hubs) await hub.close();
+  }
+}
+
+export default { name: 'decode-overhead', run } satisfies Benchmark;
