@@ -69,7 +69,7 @@ describe('chat store', () => {
     await store.getState().send('Second?', MODEL);
     expect(calls[1]?.turns).toEqual([
       { role: 'user', content: 'First?' },
-      { role: 'assistant', content: 'The sum is $5$. \\boxed{5}' },
+      { role: 'assistant', content: '\n\nThe sum is $5$. \\boxed{5}' },
       { role: 'user', content: 'Second?' },
     ]);
   });

@@ -10,7 +10,7 @@ describe('toTurns', () => {
     ]);
     expect(turns).toEqual([
       { role: 'user', content: 'What is 2+3?' },
-      { role: 'assistant', content: 'The sum is 5.' },
+      { role: 'assistant', content: '\n\nThe sum is 5.' },
       { role: 'user', content: 'And times 2?' },
     ]);
   });

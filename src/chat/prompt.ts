@@ -7,11 +7,12 @@ export interface PromptMessage {
 
 /**
  * Earlier assistant turns go back without their reasoning, exactly as DeepSeek-R1's own chat
- * template does (`content.split('</think>')[-1]`); doing it here keeps that true for any template.
+ * template does (`content.split('</think>')[-1]`, whitespace kept: trimming would change the
+ * tokens); doing it here keeps that true for any template.
  */
 export function toTurns(messages: readonly PromptMessage[]): ChatTurn[] {
   return messages.map((m) => ({
     role: m.role,
-    content: m.role === 'assistant' ? (m.content.split('</think>').at(-1) ?? '').trim() : m.content,
+    content: m.role === 'assistant' ? (m.content.split('</think>').at(-1) ?? '') : m.content,
   }));
 }
