@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { Hub } from '../tools/hub/index.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
-import { launchBrowser, openSession } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 
 describe('a lost GPU device', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
+  const suite = browserAndHub();
 
   it('is explained, keeps the chat, and the model can be reloaded', async () => {
-    const { page } = await openSession(browser, inject('appUrl'));
+    const { page } = await openSession(suite.browser, inject('appUrl'));
     // Keep a handle on the device ONNX Runtime creates in the worker, so the test can lose it for real.
     const workerStarted = page.waitForEvent('worker');
-    await loadModel(page, hub.url, 'ponder-test/tiny-r1', 'webgpu');
+    await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1', 'webgpu');
     const worker = await workerStarted;
     await worker.evaluate(() => {
       const request = GPUAdapter.prototype.requestDevice;

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { Hub } from '../tools/hub/index.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { loadModel, waitForChat } from './harness/app';
-import { launchBrowser, openSession } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 
 describe('loading a model', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
+  const suite = browserAndHub();
 
   it('shows per-file and overall progress, then the warm-up step, then the chat', async () => {
-    const { page } = await openSession(browser, inject('appUrl'));
+    const { page } = await openSession(suite.browser, inject('appUrl'));
     // A slow weight file keeps the download visible long enough to read it.
-    hub.addFault({ kind: 'slow', bytesPerSecond: 60_000, match: 'onnx/model_q4.onnx' });
+    suite.hub.addFault({ kind: 'slow', bytesPerSecond: 60_000, match: 'onnx/model_q4.onnx' });
     await page.evaluate(() => {
       const w = window as unknown as { __phases: string[]; __overall: string[] };
       w.__phases = [];
@@ -34,7 +21,7 @@ describe('loading a model', () => {
         if (overall && w.__overall.at(-1) !== overall) w.__overall.push(overall);
       }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     });
-    await loadModel(page, hub.url, 'ponder-test/tiny-r1', 'webgpu');
+    await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1', 'webgpu');
 
     const file = page.getByLabel('onnx/model_q4.onnx progress', { exact: true });
     await file.waitFor({ timeout: 30_000 });

@@ -3,14 +3,12 @@
 // payload of the share tests through the real worker, parser and renderer, in the thinking and in the
 // answer. Nothing may run, load or call out, and the payloads must still be readable as text.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { STEAL } from '../src/share/testing/payloads';
 import { FIXTURES } from '../tools/fixture/generate.ts';
-import type { Hub } from '../tools/hub/index.ts';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
-import { externalRequests, launchBrowser } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { externalRequests } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 import { openWatched } from './share-helpers';
 
 const XSS = FIXTURES.find((f) => f.id === 'ponder-test/tiny-r1-xss')!;
@@ -49,24 +47,13 @@ const LITERAL = [
 ];
 
 describe('model output is rendered inert', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
+  const suite = browserAndHub();
 
   it('streams HTML, script, link and KaTeX payloads from the model as text, and nothing runs', async () => {
-    const s = await openWatched(browser, inject('appUrl'));
+    const s = await openWatched(suite.browser, inject('appUrl'));
     const { page } = s;
     // WASM: ~3,100 near byte-by-byte tokens decode in seconds there (WebGPU on SwiftShader is far slower).
-    await loadModel(page, hub.url, XSS.id, 'wasm');
+    await loadModel(page, suite.hub.url, XSS.id, 'wasm');
     await waitForChat(page);
     await sendMessage(page, 'Repeat after me.');
     expect(await waitForReply(page, 1), `page errors: ${s.errors.join('\n')}`).toBe('done');

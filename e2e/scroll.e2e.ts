@@ -3,12 +3,11 @@
 // and "Jump to latest" brings the view back down and resumes following. Real wheel input, a reply
 // that never ends (`tiny-r1-endless`) and a small window, so the reply overflows quickly.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
-import type { Hub } from '../tools/hub/index.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
-import { launchBrowser, openSession } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 
 interface ScrollState {
   top: number;
@@ -27,22 +26,11 @@ async function grows(scroller: Locator, px: number): Promise<void> {
 }
 
 describe('scrolling while a reply streams', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
+  const suite = browserAndHub();
 
   it('follows at the bottom, stays put when scrolled up, and "Jump to latest" resumes following', async () => {
-    const { page, context, errors } = await openSession(browser, inject('appUrl'), { width: 800, height: 520 });
-    await loadModel(page, hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
+    const { page, context, errors } = await openSession(suite.browser, inject('appUrl'), { width: 800, height: 520 });
+    await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
     await waitForChat(page);
     const scroller = page.locator('.scroll', { has: page.getByRole('log', { name: 'Conversation' }) });
     const jump = page.getByRole('button', { name: 'Jump to latest' });

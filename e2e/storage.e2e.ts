@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Hub } from '../tools/hub/index.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { loadModel, waitForChat } from './harness/app';
-import { launchBrowser, openSession } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 import { fileKey, storageEstimate, storedRecord } from './weights-helpers';
 
 const TINY = 'ponder-test/tiny-r1';
 const CHUNKED = 'ponder-test/tiny-r1-chunked';
 
 describe('storage manager', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
+  const suite = browserAndHub();
 
   const card = (page: Page, repo: string) => page.locator(`[data-testid="stored-model"][data-model="${repo}"]`);
 
@@ -31,22 +19,22 @@ describe('storage manager', () => {
   }
 
   it('lists stored models with size and state, deletes one and then all, and the space comes back', async () => {
-    const { page, context } = await openSession(browser, inject('appUrl'));
-    await loadModel(page, hub.url, TINY, 'wasm');
+    const { page, context } = await openSession(suite.browser, inject('appUrl'));
+    await loadModel(page, suite.hub.url, TINY, 'wasm');
     await waitForChat(page);
     const second = await context.newPage();
     await second.goto(inject('appUrl'));
-    await loadModel(second, hub.url, CHUNKED, 'wasm');
+    await loadModel(second, suite.hub.url, CHUNKED, 'wasm');
     await waitForChat(second);
 
     // A third download is cut off: it shows as partial.
-    hub.addFault({ kind: 'slow', bytesPerSecond: 30_000, match: 'onnx/model.onnx' });
+    suite.hub.addFault({ kind: 'slow', bytesPerSecond: 30_000, match: 'onnx/model.onnx' });
     const third = await context.newPage();
     await third.goto(inject('appUrl'));
-    await loadModel(third, hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
+    await loadModel(third, suite.hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
     await expect.poll(async () => (await storedRecord(third, fileKey('ponder-test/tiny-r1-endless', 'onnx/model.onnx')))?.storedChunks ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
     await third.close();
-    hub.clearFaults();
+    suite.hub.clearFaults();
 
     await second.getByRole('button', { name: 'Storage' }).click();
     await second.getByTestId('storage-screen').waitFor();
@@ -79,7 +67,7 @@ describe('storage manager', () => {
   });
 
   it('says which catalog models fit this device and why not, and works at 360 px in dark mode', async () => {
-    const { page } = await openSession(browser, inject('appUrl'), { width: 360, height: 740, colorScheme: 'dark' });
+    const { page } = await openSession(suite.browser, inject('appUrl'), { width: 360, height: 740, colorScheme: 'dark' });
     const cards = page.getByTestId('model-card');
     await expect.poll(() => cards.count()).toBe(2);
     // SwiftShader: WebGPU without shader-f16. The 1.5B runs with q4; the 7B ships only q4f16.
