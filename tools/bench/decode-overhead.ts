@@ -12,12 +12,13 @@
  *   worker-path  the app's worker without its page: sampler, per-forward yield, incremental
  *                detokenizing and one `delta` postMessage per token (the page drops them)
  * app minus worker-path is then what the page (main-thread work on a 2-core machine) costs decoding.
- * Runs are interleaved (each rep rotates the order) and the figures are medians, so a noisy 2-core
- * machine slows every variant alike. Decode tok/s excludes the first token everywhere:
+ * Runs are interleaved (each rep runs every variant back to back, rotating the order); ratios and
+ * extra ms/token are computed per rep and the median over reps is reported, so a noisy 2-core
+ * machine's drift cancels out. Decode tok/s excludes the first token everywhere:
  * (generated - 1) / (end of generate() - first token), as the app's worker computes it.
  *
- * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=3
- * BENCH_DECODE_TOKENS_WEBGPU=48  BENCH_DECODE_TOKENS_WASM=192  BENCH_DECODE_SPLIT=1 (0: only raw and app)
+ * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=5
+ * BENCH_DECODE_TOKENS_WEBGPU=32  BENCH_DECODE_TOKENS_WASM=128  BENCH_DECODE_SPLIT=1 (0: only raw and app)
  * BENCH_DECODE_WEBGPU_SIZE / BENCH_DECODE_WASM_SIZE: `full` (standard bench-r1) or a generator size
  * spec such as `hidden=128,layers=2,vocab=4096` (defaults: WEBGPU_SMALL below, and `full`).
  */
@@ -31,8 +32,8 @@ import type { Hub } from '../hub/index.ts';
 import { benchHub, serveApp, serveRaw, type Served } from './servers.ts';
 import type { Benchmark, Log } from './types.ts';
 
-const REPO = 'ponder-test/bench-r1';
-const PROMPT = 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.';
+export const REPO = 'ponder-test/bench-r1';
+export const PROMPT = 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.';
 /** Tokens of the untimed first run on each side: compiles the decode-step shaders on WebGPU. */
 const WARMUP_TOKENS = 8;
 
@@ -43,7 +44,7 @@ const WARMUP_TOKENS = 8;
  * generator and graph at a size SwiftShader decodes at ~6 tok/s. Its vocabulary is 4,096 wide, so
  * the app's sampler costs little there; the WASM run keeps the full 151,936 vocabulary and measures it.
  */
-const WEBGPU_SMALL = 'hidden=128,layers=2,heads=4,kv_heads=2,head_dim=32,intermediate=512,vocab=4096,vocab_rank=32';
+export const WEBGPU_SMALL = 'hidden=128,layers=2,heads=4,kv_heads=2,head_dim=32,intermediate=512,vocab=4096,vocab_rank=32';
 
 /** The generator CLI's size keys (tools/fixture/generate.ts --bench). */
 const SIZE_KEYS: Record<string, keyof ModelSizeOptions> = {
@@ -58,7 +59,7 @@ const SIZE_KEYS: Record<string, keyof ModelSizeOptions> = {
   shared: 'shareLayerWeights',
 };
 
-function parseSize(spec: string): Partial<ModelSizeOptions> {
+export function parseSize(spec: string): Partial<ModelSizeOptions> {
   const out: Partial<ModelSizeOptions> = {};
   for (const part of spec.split(',')) {
     const [k = '', v = ''] = part.split('=');
@@ -88,11 +89,11 @@ function settings(): Settings {
   const int = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
   const backends = (env.BENCH_DECODE_BACKENDS ?? 'webgpu,wasm').split(',').filter(Boolean);
   const plans = backends.map((b): Plan => {
-    if (b === 'webgpu') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WEBGPU, 48), size: env.BENCH_DECODE_WEBGPU_SIZE ?? WEBGPU_SMALL };
-    if (b === 'wasm') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WASM, 192), size: env.BENCH_DECODE_WASM_SIZE ?? 'full' };
+    if (b === 'webgpu') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WEBGPU, 32), size: env.BENCH_DECODE_WEBGPU_SIZE ?? WEBGPU_SMALL };
+    if (b === 'wasm') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WASM, 128), size: env.BENCH_DECODE_WASM_SIZE ?? 'full' };
     throw new Error(`BENCH_DECODE_BACKENDS: unknown backend ${b}`);
   });
-  return { plans, reps: Math.max(1, int(env.BENCH_DECODE_REPS, 3)), split: env.BENCH_DECODE_SPLIT !== '0' };
+  return { plans, reps: Math.max(1, int(env.BENCH_DECODE_REPS, 5)), split: env.BENCH_DECODE_SPLIT !== '0' };
 }
 
 // --- the app page's instrumentation --------------------------------------------------------------
@@ -170,15 +171,18 @@ async function mainThreadSeconds(cdp: CDPSession): Promise<{ task: number; scrip
   return { task: get('TaskDuration'), script: get('ScriptDuration'), styleLayout: get('RecalcStyleDuration') + get('LayoutDuration') };
 }
 
-class AppSide {
+/** The app, driven through its UI (exported for ad-hoc profiling scripts). */
+export class AppSide {
   private constructor(
     private readonly session: Session,
     private readonly cdp: CDPSession,
   ) {}
 
-  static async open(browser: Browser, app: Served, hubUrl: string, backend: Backend, log: Log): Promise<AppSide> {
+  /** `extraInitScript` runs before the app's scripts too: for experiments (e.g. throttling rAF). */
+  static async open(browser: Browser, app: Served, hubUrl: string, backend: Backend, log: Log, extraInitScript?: string): Promise<AppSide> {
     const session = await openSession(browser, app.url);
     await session.context.addInitScript({ content: APP_HOOK });
+    if (extraInitScript) await session.context.addInitScript({ content: extraInitScript });
     await session.page.reload();
     const cdp = await session.context.newCDPSession(session.page);
     await cdp.send('Performance.enable');
@@ -236,7 +240,8 @@ class AppSide {
 
 // --- the raw page --------------------------------------------------------------------------------
 
-class RawSide {
+/** The raw baseline page (exported for ad-hoc profiling scripts). */
+export class RawSide {
   private constructor(private readonly session: Session) {}
 
   static async open(browser: Browser, raw: Served, hubUrl: string, backend: Backend, log: Log): Promise<RawSide> {
@@ -341,30 +346,33 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
       }
     }
 
+    // Ratios and extra times are taken per rep (variants of one rep ran back to back, on the same
+    // machine state) and then the median over reps: slow drift on a shared machine cancels out.
     const med = (v: Variant) => median(tps[v]);
-    const ms = (v: Variant) => 1000 / med(v);
-    const extra = (v: Variant) => ms(v) - ms('raw');
+    const ratio = (v: Variant) => median(tps[v].map((x, i) => x / (tps.raw[i] as number)));
+    const extra = (v: Variant) => median(tps[v].map((x, i) => 1000 / x - 1000 / (tps.raw[i] as number)));
     const figures: Record<string, number> = {
       [`decode_tps_raw_${backend}`]: round(med('raw')),
       [`decode_tps_app_${backend}`]: round(med('app')),
-      [`app_vs_raw_decode_ratio_${backend}`]: round(med('app') / med('raw'), 4),
+      [`app_vs_raw_decode_ratio_${backend}`]: round(ratio('app'), 4),
       [`app_extra_ms_per_token_${backend}`]: round(extra('app'), 2),
     };
     log(
-      `${backend}: raw ${fmt(med('raw'))} tok/s (${fmt(ms('raw'))} ms/token); app ${fmt(med('app'))} tok/s, ` +
-        `app/raw ${(med('app') / med('raw')).toFixed(3)}, ${fmt(extra('app'))} ms/token more than raw`,
+      `${backend}: raw ${fmt(med('raw'))} tok/s (${fmt(1000 / med('raw'))} ms/token); app ${fmt(med('app'))} tok/s; ` +
+        `per rep: app/raw ${tps.app.map((x, i) => (x / (tps.raw[i] as number)).toFixed(3)).join(', ')} -> median ${ratio('app').toFixed(3)}, ` +
+        `${fmt(extra('app'))} ms/token more than raw`,
     );
     if (s.split) {
       figures[`decode_tps_raw_sampler_${backend}`] = round(med('sampler'));
-      figures[`raw_sampler_vs_raw_decode_ratio_${backend}`] = round(med('sampler') / med('raw'), 4);
+      figures[`raw_sampler_vs_raw_decode_ratio_${backend}`] = round(ratio('sampler'), 4);
       figures[`sampler_ms_per_token_${backend}`] = round(extra('sampler'), 2);
       figures[`decode_tps_worker_path_${backend}`] = round(med('worker'));
       figures[`worker_path_ms_per_token_${backend}`] = round(extra('worker'), 2);
-      const share = (x: number) => (extra('app') > 0 ? ` (${Math.round((x / extra('app')) * 100)}% of the app's extra)` : '');
       log(
-        `${backend} split of the app's extra time per token: sampler ${fmt(extra('sampler'))} ms${share(extra('sampler'))}; ` +
-          `whole worker path (sampler, yield, detokenize, postMessage) ${fmt(extra('worker'))} ms${share(extra('worker'))}; ` +
-          `the rest, ${fmt(extra('app') - extra('worker'))} ms, is the page (main-thread work competing for the 2 cores)`,
+        `${backend} where the app's extra ${fmt(extra('app'))} ms/token goes (medians over reps, noise about ±2 ms): ` +
+          `the sampler ${fmt(extra('sampler'))} ms (raw+sampler/raw ${ratio('sampler').toFixed(3)}); ` +
+          `the whole worker path (sampler, yield, detokenize, postMessage) ${fmt(extra('worker'))} ms; ` +
+          `so the page (main-thread and compositor work competing for the 2 cores) about ${fmt(extra('app') - extra('worker'))} ms`,
       );
     }
     const busy = median(appRuns.map((a) => a.mainBusyMsPerToken));
