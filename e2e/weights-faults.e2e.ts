@@ -193,7 +193,7 @@ describe('weight store under faults', () => {
     const error = second.getByTestId('load-error');
     await error.waitFor({ timeout: 60_000 });
     const text = (await error.textContent()) ?? '';
-    expect(text).toMatch(/Not enough storage space for ponder-test\/tiny-r1: it needs \d+ KB free/);
+    expect(text).toMatch(/Not enough storage space for ponder-test\/tiny-r1: it needs [\d.]+ [KMG]?B free/);
     expect(text).toContain('Models already stored are kept.');
     expect((await storedRecord(second, KEY))?.complete ?? false).toBe(false);
     expect((await storedRecord(second, fileKey(other.repo, other.path)))?.complete).toBe(true);
