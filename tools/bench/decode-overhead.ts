@@ -27,7 +27,7 @@ import { loadModel, waitForChat, sendMessage, type Backend } from '../../e2e/har
 import { launchBrowser, openSession, type Session } from '../../e2e/harness/browser.ts';
 import type { RawBenchApi } from './raw/main.ts';
 import type { RawLoaded, RawResult, RawRun, RawVariant } from './raw/messages.ts';
-import type { ModelSizeOptions } from '../fixture/generate.ts';
+import { parseSize } from '../fixture/generate.ts';
 import type { Hub } from '../hub/index.ts';
 import { benchHub, serveApp, serveRaw, type Served } from './servers.ts';
 import type { Benchmark, Log } from './types.ts';
@@ -45,31 +45,6 @@ const WARMUP_TOKENS = 8;
  * the app's sampler costs little there; the WASM run keeps the full 151,936 vocabulary and measures it.
  */
 export const WEBGPU_SMALL = 'hidden=128,layers=2,heads=4,kv_heads=2,head_dim=32,intermediate=512,vocab=4096,vocab_rank=32';
-
-/** The generator CLI's size keys (tools/fixture/generate.ts --bench). */
-const SIZE_KEYS: Record<string, keyof ModelSizeOptions> = {
-  hidden: 'hiddenSize',
-  layers: 'numLayers',
-  heads: 'numHeads',
-  kv_heads: 'numKvHeads',
-  head_dim: 'headDim',
-  intermediate: 'intermediateSize',
-  vocab: 'vocabSize',
-  vocab_rank: 'vocabRank',
-  shared: 'shareLayerWeights',
-};
-
-export function parseSize(spec: string): Partial<ModelSizeOptions> {
-  const out: Partial<ModelSizeOptions> = {};
-  for (const part of spec.split(',')) {
-    const [k = '', v = ''] = part.split('=');
-    const key = SIZE_KEYS[k];
-    if (!key || !/^\d+$/.test(v)) throw new Error(`bad size entry "${part}" (keys: ${Object.keys(SIZE_KEYS).join(', ')})`);
-    if (key === 'shareLayerWeights') out[key] = v !== '0';
-    else out[key] = Number(v);
-  }
-  return out;
-}
 
 interface Plan {
   backend: Backend;
