@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { FaultRule, Hub } from '../tools/hub/index.ts';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { FaultRule } from '../tools/hub/index.ts';
 import { loadModel, waitForChat } from './harness/app';
-import { launchBrowser, openSession, type Session } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession, type Session } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 import {
   corruptStoredChunk,
   fileKey,
@@ -22,25 +22,14 @@ const GRAPH = 'onnx/model_q4.onnx';
 const KEY = fileKey(REPO, GRAPH);
 
 describe('weight store under faults', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
+  const suite = browserAndHub();
 
   beforeEach(() => {
-    hub.clearFaults();
-    hub.clearRequests();
+    suite.hub.clearFaults();
+    suite.hub.clearRequests();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
-
-  const open = (): Promise<Session> => openSession(browser, inject('appUrl'));
+  const open = (): Promise<Session> => openSession(suite.browser, inject('appUrl'));
 
   async function expectStoredLikeSource(page: Page): Promise<void> {
     const source = await hubFile(REPO, GRAPH);
@@ -51,7 +40,7 @@ describe('weight store under faults', () => {
   }
 
   it('a connection dropped at several points resumes on its own, refetching less than a chunk each time', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     // Bytes arrive at a network's pace, not loopback's: Chromium discards what is still queued in
     // a fetch body when the connection errors, and at loopback speed the whole response is queued.
@@ -60,12 +49,12 @@ describe('weight store under faults', () => {
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 5, downloadThroughput: 400_000, uploadThroughput: -1 });
     await page.goto(inject('appUrl'));
     // Each resumed request is a Range request, and its body restarts the count.
-    for (const afterBytes of [100_000, 70_000, 40_000]) hub.addFault({ kind: 'drop', afterBytes, match: GRAPH, times: 1 });
-    await loadModel(page, hub.url, REPO, 'wasm');
+    for (const afterBytes of [100_000, 70_000, 40_000]) suite.hub.addFault({ kind: 'drop', afterBytes, match: GRAPH, times: 1 });
+    await loadModel(page, suite.hub.url, REPO, 'wasm');
     await waitForChat(page);
     await expectStoredLikeSource(page);
 
-    const gets = getsOf(hub.requests, GRAPH);
+    const gets = getsOf(suite.hub.requests, GRAPH);
     expect(gets.map((r) => r.fault)).toEqual(['drop', 'drop', 'drop', null]);
     const chunk = (await storedRecord(page, KEY))!.chunkSize;
     const refetched: number[] = [];
@@ -80,19 +69,19 @@ describe('weight store under faults', () => {
 
   it('a tab closed mid-download resumes in the next tab from the last stored chunk', async () => {
     const first = await open();
-    hub.addFault({ kind: 'slow', bytesPerSecond: 40_000, match: GRAPH });
-    await loadModel(first.page, hub.url, REPO, 'wasm');
+    suite.hub.addFault({ kind: 'slow', bytesPerSecond: 40_000, match: GRAPH });
+    await loadModel(first.page, suite.hub.url, REPO, 'wasm');
     await expect.poll(async () => (await storedRecord(first.page, KEY))?.storedChunks ?? 0, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     await first.page.close();
-    hub.clearFaults();
+    suite.hub.clearFaults();
 
     const second = await first.context.newPage();
     await second.goto(inject('appUrl'));
-    await loadModel(second, hub.url, REPO, 'wasm');
+    await loadModel(second, suite.hub.url, REPO, 'wasm');
     await waitForChat(second);
     await expectStoredLikeSource(second);
 
-    const [cut, resumed] = getsOf(hub.requests, GRAPH);
+    const [cut, resumed] = getsOf(suite.hub.requests, GRAPH);
     const chunk = (await storedRecord(second, KEY))!.chunkSize;
     expect(rangeStart(cut!)).toBe(0);
     expect(rangeStart(resumed!)).toBeGreaterThanOrEqual(2 * chunk);
@@ -111,14 +100,14 @@ describe('weight store under faults', () => {
 
   it.each(hostFaults)('%s: a clear message, Retry, and nothing marked complete', async (_, fault, message) => {
     const { page } = await open();
-    hub.addFault(fault);
-    await loadModel(page, hub.url, REPO, 'wasm');
+    suite.hub.addFault(fault);
+    await loadModel(page, suite.hub.url, REPO, 'wasm');
     const error = page.getByTestId('load-error');
     await error.waitFor({ timeout: 60_000 });
     expect(await error.textContent()).toMatch(message);
     expect((await storedRecord(page, KEY))?.complete ?? false).toBe(false);
 
-    hub.clearFaults();
+    suite.hub.clearFaults();
     await page.getByRole('button', { name: 'Retry' }).click();
     await waitForChat(page);
     await expectStoredLikeSource(page);
@@ -126,11 +115,11 @@ describe('weight store under faults', () => {
 
   it('bytes corrupted in transit once are caught by the hash and downloaded again without asking', async () => {
     const { page } = await open();
-    hub.addFault({ kind: 'corrupt', match: GRAPH, times: 1 });
-    await loadModel(page, hub.url, REPO, 'wasm');
+    suite.hub.addFault({ kind: 'corrupt', match: GRAPH, times: 1 });
+    await loadModel(page, suite.hub.url, REPO, 'wasm');
     await waitForChat(page);
     await expectStoredLikeSource(page);
-    expect(getsOf(hub.requests, GRAPH).map((r) => [rangeStart(r), r.fault])).toEqual([
+    expect(getsOf(suite.hub.requests, GRAPH).map((r) => [rangeStart(r), r.fault])).toEqual([
       [0, 'corrupt'],
       [0, null],
     ]);
@@ -138,23 +127,23 @@ describe('weight store under faults', () => {
 
   it('a stored chunk damaged on disk is found on the next load and only that chunk is fetched again', async () => {
     const first = await open();
-    await loadModel(first.page, hub.url, REPO, 'wasm');
+    await loadModel(first.page, suite.hub.url, REPO, 'wasm');
     await waitForChat(first.page);
     const { chunkSize } = (await storedRecord(first.page, KEY))!;
     await corruptStoredChunk(first.page, KEY, 1);
     expect(await storedSha256(first.page, KEY)).not.toBe((await hubFile(REPO, GRAPH)).sha256);
     await first.page.close();
-    hub.clearRequests();
+    suite.hub.clearRequests();
 
     const second = await first.context.newPage();
     await second.goto(inject('appUrl'));
-    await loadModel(second, hub.url, REPO, 'wasm');
+    await loadModel(second, suite.hub.url, REPO, 'wasm');
     await waitForChat(second);
     await expectStoredLikeSource(second);
-    const gets = getsOf(hub.requests, GRAPH);
+    const gets = getsOf(suite.hub.requests, GRAPH);
     expect(gets.map((r) => r.range)).toEqual([`bytes=${chunkSize}-${2 * chunkSize - 1}`]);
     // Nothing else was fetched: the stored plan and the other files were trusted after checking.
-    expect(hub.requests.filter((r) => !r.path.endsWith(GRAPH))).toEqual([]);
+    expect(suite.hub.requests.filter((r) => !r.path.endsWith(GRAPH))).toEqual([]);
   });
 
   // Chromium enforces Storage.overrideQuotaForOrigin on IndexedDB writes only when it is set before
@@ -165,31 +154,31 @@ describe('weight store under faults', () => {
     const origin = new URL(inject('appUrl')).origin;
     const other = { repo: 'ponder-test/tiny-r1-chunked', path: 'onnx/model.onnx_data_1' };
     // No service worker, so its precache of the app (tens of MB, at its own pace) is not in the usage.
-    const measureContext = await browser.newContext({ serviceWorkers: 'block' });
+    const measureContext = await suite.browser.newContext({ serviceWorkers: 'block' });
     const measure = await measureContext.newPage();
     await measure.goto(inject('appUrl'));
-    await loadModel(measure, hub.url, other.repo, 'wasm');
+    await loadModel(measure, suite.hub.url, other.repo, 'wasm');
     await waitForChat(measure);
     const withOther = (await storageEstimate(measure)).usage;
     const next = await measureContext.newPage();
     await next.goto(inject('appUrl'));
-    await loadModel(next, hub.url, REPO, 'wasm');
+    await loadModel(next, suite.hub.url, REPO, 'wasm');
     await waitForChat(next);
     const withBoth = (await storageEstimate(next)).usage;
     await measureContext.close();
 
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await suite.browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.round((withOther + withBoth) / 2) });
     await page.goto(inject('appUrl'));
-    await loadModel(page, hub.url, other.repo, 'wasm');
+    await loadModel(page, suite.hub.url, other.repo, 'wasm');
     await waitForChat(page);
     const otherSha = await storedSha256(page, fileKey(other.repo, other.path));
 
     const second = await context.newPage();
     await second.goto(inject('appUrl'));
-    await loadModel(second, hub.url, REPO, 'wasm');
+    await loadModel(second, suite.hub.url, REPO, 'wasm');
     const error = second.getByTestId('load-error');
     await error.waitFor({ timeout: 60_000 });
     const text = (await error.textContent()) ?? '';
