@@ -109,7 +109,7 @@ describe('share links and files are inert', () => {
     const path = join(dir, 'hostile.json');
     await writeFile(path, JSON.stringify(HOSTILE));
     const s = await openWatched(browser, app());
-    await s.page.getByRole('button', { name: 'Share' }).click();
+    await s.page.getByRole('button', { name: 'Open transcript' }).click();
     await s.page.getByLabel('Transcript file (.json)').setInputFiles(path);
     await s.page.getByRole('heading', { name: /Shared transcript/ }).waitFor();
     await expectInert(s);

@@ -138,7 +138,9 @@ describe('sharing transcripts', () => {
 
     // Open it in a fresh browser through the dialog, read-only, then import.
     const other = await open();
-    await other.page.getByRole('button', { name: 'Share' }).click();
+    // An empty chat has nothing to share: the same button offers opening a transcript instead.
+    expect(await other.page.getByRole('button', { name: 'Share' }).count()).toBe(0);
+    await other.page.getByRole('button', { name: 'Open transcript' }).click();
     await other.page.getByLabel('Transcript file (.json)').setInputFiles(json.path);
     await other.page.getByRole('heading', { name: /Shared transcript/ }).waitFor();
     expect(await other.page.locator('article.message.assistant .answer').innerText()).toContain('The sum is');
@@ -159,7 +161,7 @@ describe('sharing transcripts', () => {
     const path = join(dir, 'big.json');
     await writeFile(path, JSON.stringify(big));
     const s = await open(inject('appUrl'), 360);
-    await s.page.getByRole('button', { name: 'Share' }).click();
+    await s.page.getByRole('button', { name: 'Open transcript' }).click();
     await s.page.getByLabel('Transcript file (.json)').setInputFiles(path);
     await s.page.getByRole('button', { name: 'Import into my chats' }).click();
     await s.page.locator('.app').waitFor();
