@@ -15,6 +15,7 @@ import {
 } from './conversation';
 import { createIdbRepo, entryOf, type ConversationEntry, type ConversationRepo } from './persistence';
 import { toTurns } from './prompt';
+import { updatePacer } from './update-pacer';
 
 export type { ChatMessage, MessageStatus } from './conversation';
 
@@ -66,40 +67,6 @@ export interface ChatState {
 
 const STATUS_BY_REASON: Record<StopReason, ChatMessage['status']> = { eos: 'done', length: 'length', interrupted: 'stopped' };
 const SAVE_EVERY_MS = 1000;
-
-/**
- * The streaming view is redrawn at most 20 times a second: smooth to read, and the page's
- * style/layout/paint per update no longer competes with decoding for the CPU once per token
- * (the decode-overhead benchmark measured 8–10 ms of page work per token on WebGPU otherwise).
- */
-const MIN_UPDATE_GAP_MS = 50;
-
-/** Runs `apply` at most once per animation frame and per MIN_UPDATE_GAP_MS, so rendering never paces decoding. */
-function frameBatcher(apply: () => void): { schedule(): void; flush(): void } {
-  let scheduled = false;
-  let last = 0;
-  const flush = () => {
-    scheduled = false;
-    last = Date.now();
-    apply();
-  };
-  const onFrame = () => scheduled && flush();
-  // Hidden tabs get no animation frames; a timer keeps the transcript (and its saving) current.
-  const nextFrame = () =>
-    typeof document !== 'undefined' && !document.hidden && typeof requestAnimationFrame === 'function'
-      ? requestAnimationFrame(onFrame)
-      : setTimeout(onFrame, 100);
-  return {
-    schedule() {
-      if (scheduled) return;
-      scheduled = true;
-      const wait = last + MIN_UPDATE_GAP_MS - Date.now();
-      if (wait > 0) setTimeout(nextFrame, wait);
-      else nextFrame();
-    },
-    flush,
-  };
-}
 
 function failureOf(error: unknown): WorkerFailure {
   return error instanceof InferenceError ? error.failure : { code: 'internal', message: 'The reply failed unexpectedly.', detail: String(error) };
@@ -161,7 +128,7 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
       set({ generatingId: replyId });
 
       // Parsing happens per delta (O(delta)), so the moment `</think>` arrives is exact;
-      // the store is updated once per frame, and saved about once a second for crash safety.
+      // the store is updated at the pace updatePacer sets, and saved about once a second for crash safety.
       const stream = new ReasoningStream();
       let raw = continuation?.raw ?? '';
       if (raw) stream.push(raw);
@@ -171,7 +138,7 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
       let startedAt = Date.now();
       let closedAt: { ms: number; tokens: number } | null = null;
       let lastSave = 0;
-      const batch = frameBatcher(() => {
+      const batch = updatePacer(() => {
         const snap = stream.snapshot();
         const now = Date.now();
         const save = now - lastSave >= SAVE_EVERY_MS;

@@ -18,7 +18,7 @@
  * (generated - 1) / (end of generate() - first token), as the app's worker computes it.
  *
  * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=5
- * BENCH_DECODE_TOKENS_WEBGPU=32  BENCH_DECODE_TOKENS_WASM=128  BENCH_DECODE_SPLIT=1 (0: only raw and app)
+ * BENCH_DECODE_TOKENS_WEBGPU=96  BENCH_DECODE_TOKENS_WASM=128  BENCH_DECODE_SPLIT=1 (0: only raw and app)
  * BENCH_DECODE_WEBGPU_SIZE / BENCH_DECODE_WASM_SIZE: `full` (standard bench-r1) or a generator size
  * spec such as `hidden=128,layers=2,vocab=4096` (defaults: WEBGPU_SMALL below, and `full`).
  */
@@ -64,7 +64,7 @@ function settings(): Settings {
   const int = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
   const backends = (env.BENCH_DECODE_BACKENDS ?? 'webgpu,wasm').split(',').filter(Boolean);
   const plans = backends.map((b): Plan => {
-    if (b === 'webgpu') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WEBGPU, 32), size: env.BENCH_DECODE_WEBGPU_SIZE ?? WEBGPU_SMALL };
+    if (b === 'webgpu') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WEBGPU, 96), size: env.BENCH_DECODE_WEBGPU_SIZE ?? WEBGPU_SMALL };
     if (b === 'wasm') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WASM, 128), size: env.BENCH_DECODE_WASM_SIZE ?? 'full' };
     throw new Error(`BENCH_DECODE_BACKENDS: unknown backend ${b}`);
   });
@@ -75,9 +75,8 @@ function settings(): Settings {
 
 /**
  * Runs before the app's scripts. Wraps `Worker` so that (1) a `generate` request asks for exactly
- * `maxNewTokens` (the app has no setting for it yet: it always asks for 8192, and the bench model
- * never stops) and (2) the worker's `done` stats and the deltas' arrival on the main thread are
- * recorded. Nothing else about the app changes. A string, not a function: tsx's keepNames would
+ * `maxNewTokens` (the app's setting starts at 256, and the bench model never stops) and (2) the
+ * worker's `done` stats and the deltas' arrival on the main thread are recorded. Nothing else about the app changes. A string, not a function: tsx's keepNames would
  * inject a `__name` helper the page does not have.
  */
 const APP_HOOK = `(() => {

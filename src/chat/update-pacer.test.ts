@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { gapAfter, MAX_GAP_MS, MIN_GAP_MS, RENDER_SHARE, updatePacer, type Scheduler } from './update-pacer';
+
+/**
+ * A virtual clock standing in for the browser's: frames come at 60 Hz, and each redraw "costs"
+ * `costMs`, which the clock advances by inside the frame, as real rendering would.
+ */
+function virtualBrowser(costMs: () => number) {
+  let now = 0;
+  const timers: Array<{ at: number; cb: () => void }> = [];
+  const at = (t: number, cb: () => void) => timers.push({ at: t, cb });
+  const scheduler: Scheduler = {
+    now: () => now,
+    frame: (cb) => at(Math.ceil((now + 0.001) / 16.667) * 16.667, cb),
+    afterTask: (cb) => at(now, cb),
+    delay: (ms, cb) => at(now + ms, cb),
+  };
+  const redraws: number[] = [];
+  const pacer = updatePacer(() => {
+    redraws.push(now);
+    now += costMs();
+  }, scheduler);
+  return {
+    pacer,
+    redraws,
+    /** Runs every timer due up to `until`, with `tick` called at each `every` ms (a token arriving). */
+    run(until: number, every: number, tick: () => void) {
+      for (let next = 0; next <= until; next += every) {
+        at(next, tick);
+      }
+      while (timers.length > 0) {
+        timers.sort((a, b) => a.at - b.at);
+        if (timers[0]!.at > until) break;
+        const t = timers.shift()!;
+        now = Math.max(now, t.at);
+        t.cb();
+      }
+    },
+  };
+}
+
+describe('gapAfter', () => {
+  it('keeps drawing near its share of the time, within 50 and 250 ms', () => {
+    expect(gapAfter(0)).toBe(MIN_GAP_MS);
+    expect(gapAfter(1)).toBe(MIN_GAP_MS);
+    expect(gapAfter(8)).toBeCloseTo(8 / RENDER_SHARE);
+    expect(gapAfter(100)).toBe(MAX_GAP_MS);
+  });
+});
+
+describe('updatePacer', () => {
+  it('draws every token when tokens are slower than cheap frames', () => {
+    const b = virtualBrowser(() => 1);
+    b.run(2000, 100, () => b.pacer.schedule());
+    // 21 tokens at 0, 100, ..., 2000 ms: each gets its own redraw on the next frame.
+    expect(b.redraws.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('batches fast tokens into at most 20 redraws a second', () => {
+    const b = virtualBrowser(() => 1);
+    b.run(2000, 5, () => b.pacer.schedule());
+    expect(b.redraws.length).toBeLessThanOrEqual(41);
+    expect(b.redraws.length).toBeGreaterThanOrEqual(30);
+    for (let i = 1; i < b.redraws.length; i++) expect(b.redraws[i]! - b.redraws[i - 1]!).toBeGreaterThanOrEqual(MIN_GAP_MS);
+  });
+
+  it('spaces costly redraws so drawing takes about its share of the time', () => {
+    const cost = 8;
+    const b = virtualBrowser(() => cost);
+    b.run(10_000, 100, () => b.pacer.schedule());
+    const drawing = (b.redraws.length * cost) / 10_000;
+    // One redraw per 100 ms token would be 8% of the time; paced, it stays near 5%.
+    expect(drawing).toBeLessThanOrEqual(RENDER_SHARE + 0.01);
+    expect(b.redraws.length).toBeGreaterThan(40);
+  });
+
+  it('never lets the view fall more than the longest gap behind, however slow a frame is', () => {
+    const b = virtualBrowser(() => 60);
+    b.run(5000, 20, () => b.pacer.schedule());
+    for (let i = 1; i < b.redraws.length; i++) expect(b.redraws[i]! - b.redraws[i - 1]!).toBeLessThanOrEqual(MAX_GAP_MS + 60 + 17);
+  });
+
+  it('flush draws at once, and a schedule after it waits for the gap', () => {
+    const b = virtualBrowser(() => 1);
+    b.pacer.flush();
+    expect(b.redraws).toEqual([0]);
+    b.run(40, 1000, () => b.pacer.schedule());
+    expect(b.redraws).toEqual([0]);
+    b.run(100, 1000, () => {});
+    expect(b.redraws.length).toBe(2);
+    expect(b.redraws[1]).toBeGreaterThanOrEqual(MIN_GAP_MS);
+  });
+});
