@@ -66,7 +66,8 @@ function ConversationItem({ entry, active, onOpened }: { entry: ConversationEntr
           ✎
         </button>
         <button type="button" aria-label={`Delete ${title}`} title="Delete" disabled={busy && active} onClick={() => void remove(entry.id)}>
-          🗑
+          {/* A plain glyph: an emoji bin shows as an empty box where no emoji font is installed. */}
+          ✕
         </button>
       </span>
     </li>
