@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gapAfter, MAX_GAP_MS, MIN_GAP_MS, RENDER_SHARE, updatePacer, type Scheduler } from './update-pacer';
+import { MIN_GAP_MS, updatePacer, type Scheduler } from './update-pacer';
 
 /**
  * A virtual clock standing in for the browser's: frames come at 60 Hz, and each redraw "costs"
@@ -12,7 +12,6 @@ function virtualBrowser(costMs: () => number) {
   const scheduler: Scheduler = {
     now: () => now,
     frame: (cb) => at(Math.ceil((now + 0.001) / 16.667) * 16.667, cb),
-    afterTask: (cb) => at(now, cb),
     delay: (ms, cb) => at(now + ms, cb),
   };
   const redraws: number[] = [];
@@ -39,15 +38,6 @@ function virtualBrowser(costMs: () => number) {
   };
 }
 
-describe('gapAfter', () => {
-  it('keeps drawing near its share of the time, within 50 and 250 ms', () => {
-    expect(gapAfter(0)).toBe(MIN_GAP_MS);
-    expect(gapAfter(1)).toBe(MIN_GAP_MS);
-    expect(gapAfter(8)).toBeCloseTo(8 / RENDER_SHARE);
-    expect(gapAfter(100)).toBe(MAX_GAP_MS);
-  });
-});
-
 describe('updatePacer', () => {
   it('draws every token when tokens are slower than cheap frames', () => {
     const b = virtualBrowser(() => 1);
@@ -64,20 +54,12 @@ describe('updatePacer', () => {
     for (let i = 1; i < b.redraws.length; i++) expect(b.redraws[i]! - b.redraws[i - 1]!).toBeGreaterThanOrEqual(MIN_GAP_MS);
   });
 
-  it('spaces costly redraws so drawing takes about its share of the time', () => {
-    const cost = 8;
+  it('keeps up however slow a redraw is: the next one follows as soon as the gap allows', () => {
+    const cost = 60;
     const b = virtualBrowser(() => cost);
-    b.run(10_000, 100, () => b.pacer.schedule());
-    const drawing = (b.redraws.length * cost) / 10_000;
-    // One redraw per 100 ms token would be 8% of the time; paced, it stays near 5%.
-    expect(drawing).toBeLessThanOrEqual(RENDER_SHARE + 0.01);
-    expect(b.redraws.length).toBeGreaterThan(40);
-  });
-
-  it('never lets the view fall more than the longest gap behind, however slow a frame is', () => {
-    const b = virtualBrowser(() => 60);
     b.run(5000, 20, () => b.pacer.schedule());
-    for (let i = 1; i < b.redraws.length; i++) expect(b.redraws[i]! - b.redraws[i - 1]!).toBeLessThanOrEqual(MAX_GAP_MS + 60 + 17);
+    expect(b.redraws.length).toBeGreaterThan(30);
+    for (let i = 1; i < b.redraws.length; i++) expect(b.redraws[i]! - b.redraws[i - 1]!).toBeLessThanOrEqual(cost + MIN_GAP_MS + 17);
   });
 
   it('flush draws at once, and a schedule after it waits for the gap', () => {

@@ -258,12 +258,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function median(values: readonly number[]): number {
+/** The q-quantile (0..1) with linear interpolation between the sorted values. */
+export function quantile(values: readonly number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (at - lo);
 }
+
+export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 const fmt = (v: number) => v.toFixed(2);
@@ -323,17 +328,22 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
     // Ratios and extra times are taken per rep (variants of one rep ran back to back, on the same
     // machine state) and then the median over reps: slow drift on a shared machine cancels out.
     const med = (v: Variant) => median(tps[v]);
-    const ratio = (v: Variant) => median(tps[v].map((x, i) => x / (tps.raw[i] as number)));
+    const ratios = (v: Variant) => tps[v].map((x, i) => x / (tps.raw[i] as number));
+    const ratio = (v: Variant) => median(ratios(v));
     const extra = (v: Variant) => median(tps[v].map((x, i) => 1000 / x - 1000 / (tps.raw[i] as number)));
     const figures: Record<string, number> = {
       [`decode_tps_raw_${backend}`]: round(med('raw')),
       [`decode_tps_app_${backend}`]: round(med('app')),
       [`app_vs_raw_decode_ratio_${backend}`]: round(ratio('app'), 4),
+      // The spread of the per-rep ratios: on a shared 2-core machine one rep can be ±10% off.
+      [`app_vs_raw_decode_ratio_${backend}_q1`]: round(quantile(ratios('app'), 0.25), 4),
+      [`app_vs_raw_decode_ratio_${backend}_q3`]: round(quantile(ratios('app'), 0.75), 4),
       [`app_extra_ms_per_token_${backend}`]: round(extra('app'), 2),
     };
     log(
       `${backend}: raw ${fmt(med('raw'))} tok/s (${fmt(1000 / med('raw'))} ms/token); app ${fmt(med('app'))} tok/s; ` +
-        `per rep: app/raw ${tps.app.map((x, i) => (x / (tps.raw[i] as number)).toFixed(3)).join(', ')} -> median ${ratio('app').toFixed(3)}, ` +
+        `per rep: app/raw ${tps.app.map((x, i) => (x / (tps.raw[i] as number)).toFixed(3)).join(', ')} -> median ${ratio('app').toFixed(3)} ` +
+        `(quartiles ${quantile(ratios('app'), 0.25).toFixed(3)}–${quantile(ratios('app'), 0.75).toFixed(3)}), ` +
         `${fmt(extra('app'))} ms/token more than raw`,
     );
     if (s.split) {
