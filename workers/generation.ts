@@ -1,5 +1,4 @@
 import {
-  BaseStreamer,
   InterruptableStoppingCriteria,
   LogitsProcessorList,
   StoppingCriteriaList,
@@ -16,6 +15,7 @@ import type { ChatTurn, GenerationStats, SamplingOptions, StopReason } from './p
 import { ChoosingLogitsProcessor } from './sampling-processor';
 import { randomSource } from './seeded-random';
 import { ThinkingBudget } from './thinking-budget';
+import { TokenStreamer } from './token-streamer';
 
 export interface GenerateRequest {
   turns: ChatTurn[];
@@ -35,28 +35,6 @@ export interface GenerationResult {
 }
 
 const THINK_END = '</think>';
-
-/** Streams each generated token to a callback; the prompt (first put) is skipped. */
-class CallbackStreamer extends BaseStreamer {
-  private seenPrompt = false;
-  private readonly onToken: (id: number) => void;
-
-  constructor(onToken: (id: number) => void) {
-    super();
-    this.onToken = onToken;
-  }
-
-  override put(value: bigint[][]): void {
-    if (!this.seenPrompt) {
-      this.seenPrompt = true;
-      return;
-    }
-    const id = value[0]?.[0];
-    if (id !== undefined) this.onToken(Number(id));
-  }
-
-  override end(): void {}
-}
 
 function idsTensor(ids: readonly number[]): Tensor {
   return new Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), [1, ids.length]);
@@ -139,7 +117,7 @@ export class Generator {
       text += piece;
       cb.delta(piece, generated, speed());
     };
-    const streamer = new CallbackStreamer((id) => {
+    const streamer = new TokenStreamer((id) => {
       generated += 1;
       lastId = id;
       if (generated === 1) firstAt = performance.now();

@@ -331,19 +331,21 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
     const ratios = (v: Variant) => tps[v].map((x, i) => x / (tps.raw[i] as number));
     const ratio = (v: Variant) => median(ratios(v));
     const extra = (v: Variant) => median(tps[v].map((x, i) => 1000 / x - 1000 / (tps.raw[i] as number)));
+    const appRatios = ratios('app');
+    const [q1, q3] = [quantile(appRatios, 0.25), quantile(appRatios, 0.75)];
     const figures: Record<string, number> = {
       [`decode_tps_raw_${backend}`]: round(med('raw')),
       [`decode_tps_app_${backend}`]: round(med('app')),
       [`app_vs_raw_decode_ratio_${backend}`]: round(ratio('app'), 4),
       // The spread of the per-rep ratios: on a shared 2-core machine one rep can be ±10% off.
-      [`app_vs_raw_decode_ratio_${backend}_q1`]: round(quantile(ratios('app'), 0.25), 4),
-      [`app_vs_raw_decode_ratio_${backend}_q3`]: round(quantile(ratios('app'), 0.75), 4),
+      [`app_vs_raw_decode_ratio_${backend}_q1`]: round(q1, 4),
+      [`app_vs_raw_decode_ratio_${backend}_q3`]: round(q3, 4),
       [`app_extra_ms_per_token_${backend}`]: round(extra('app'), 2),
     };
     log(
       `${backend}: raw ${fmt(med('raw'))} tok/s (${fmt(1000 / med('raw'))} ms/token); app ${fmt(med('app'))} tok/s; ` +
-        `per rep: app/raw ${tps.app.map((x, i) => (x / (tps.raw[i] as number)).toFixed(3)).join(', ')} -> median ${ratio('app').toFixed(3)} ` +
-        `(quartiles ${quantile(ratios('app'), 0.25).toFixed(3)}–${quantile(ratios('app'), 0.75).toFixed(3)}), ` +
+        `per rep: app/raw ${appRatios.map((r) => r.toFixed(3)).join(', ')} -> median ${ratio('app').toFixed(3)} ` +
+        `(quartiles ${q1.toFixed(3)}–${q3.toFixed(3)}), ` +
         `${fmt(extra('app'))} ms/token more than raw`,
     );
     if (s.split) {

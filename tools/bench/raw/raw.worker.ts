@@ -4,7 +4,6 @@
 import {
   AutoModelForCausalLM,
   AutoTokenizer,
-  BaseStreamer,
   LogitsProcessorList,
   env,
   type PreTrainedModel,
@@ -14,6 +13,8 @@ import {
 } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// Skips the prompt's put and hands over each token id, exactly as the app's generator counts tokens.
+import { TokenStreamer } from '../../../workers/token-streamer.ts';
 // Only for the split-out variants (`sampler`, `worker`): the app's own worker code, unchanged.
 import { IncrementalDecoder } from '../../../workers/incremental-decoder.ts';
 import { ChoosingLogitsProcessor } from '../../../workers/sampling-processor.ts';
@@ -23,30 +24,6 @@ import type { RawLoaded, RawReply, RawRequest, RawResult, RawRun } from './messa
 let tokenizer: PreTrainedTokenizer | null = null;
 let model: PreTrainedModel | null = null;
 let plainForward: PreTrainedModel['forward'] | null = null;
-
-/** Records when each generated token arrives (the prompt's put is skipped); `onToken` is optional work. */
-class TimingStreamer extends BaseStreamer {
-  readonly times: number[] = [];
-  private seenPrompt = false;
-  private readonly onToken: ((id: number) => void) | null;
-
-  constructor(onToken: ((id: number) => void) | null) {
-    super();
-    this.onToken = onToken;
-  }
-
-  override put(value: bigint[][]): void {
-    if (!this.seenPrompt) {
-      this.seenPrompt = true;
-      return;
-    }
-    this.times.push(performance.now());
-    const id = value[0]?.[0];
-    if (this.onToken && id !== undefined) this.onToken(Number(id));
-  }
-
-  override end(): void {}
-}
 
 function inputsFor(prompt: string): { input_ids: Tensor; attention_mask: Tensor } {
   if (!tokenizer) throw new Error('not loaded');
@@ -109,7 +86,13 @@ async function run(req: RawRun): Promise<RawResult> {
       if (text) self.postMessage({ type: 'delta', id: 'bench', text, generatedTokens: generated, tokensPerSecond });
     };
   }
-  const streamer = new TimingStreamer(onToken);
+  // Each token's arrival time, then the variant's optional work on it.
+  const times: number[] = [];
+  const extra = onToken;
+  const streamer = new TokenStreamer((id) => {
+    times.push(performance.now());
+    extra?.(id);
+  });
   const t0 = performance.now();
   await model.generate({
     ...inputsFor(req.prompt),
@@ -119,7 +102,6 @@ async function run(req: RawRun): Promise<RawResult> {
     streamer: streamer as unknown as TextStreamer,
   });
   const end = performance.now();
-  const { times } = streamer;
   const first = times[0] ?? end;
   const n = times.length;
   return {
