@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_GAP_MS, updatePacer, type Scheduler } from './update-pacer';
+import { LONE_WAIT_MS, MIN_GAP_MS, updatePacer, type Scheduler } from './update-pacer';
 
 /**
  * A virtual clock standing in for the browser's: frames come at 60 Hz, and each redraw "costs"
@@ -22,6 +22,7 @@ function virtualBrowser(costMs: () => number) {
   return {
     pacer,
     redraws,
+    now: () => now,
     /** Runs every timer due up to `until`, with `tick` called at each `every` ms (a token arriving). */
     run(until: number, every: number, tick: () => void) {
       for (let next = 0; next <= until; next += every) {
@@ -39,11 +40,28 @@ function virtualBrowser(costMs: () => number) {
 }
 
 describe('updatePacer', () => {
-  it('draws every token when tokens are slower than cheap frames', () => {
+  it('draws every token as it arrives when tokens come slower than LONE_WAIT_MS', () => {
     const b = virtualBrowser(() => 1);
-    b.run(2000, 100, () => b.pacer.schedule());
-    // 21 tokens at 0, 100, ..., 2000 ms: each gets its own redraw on the next frame.
-    expect(b.redraws.length).toBeGreaterThanOrEqual(20);
+    b.run(2000, LONE_WAIT_MS + 10, () => b.pacer.schedule());
+    // Tokens at 0, 210, ..., 1890 ms: each gets its own redraw on the next frame.
+    expect(b.redraws.length).toBe(10);
+    b.redraws.forEach((t, i) => expect(t - i * (LONE_WAIT_MS + 10)).toBeLessThan(17));
+  });
+
+  it('draws two tokens per redraw at 10 tok/s, and no token waits longer than LONE_WAIT_MS', () => {
+    const b = virtualBrowser(() => 1);
+    const arrivals: number[] = [];
+    b.run(2050, 100, () => {
+      arrivals.push(b.now());
+      b.pacer.schedule();
+    });
+    // 21 tokens: the first alone at once, then pairs.
+    expect(b.redraws.length).toBe(11);
+    for (const t of arrivals) {
+      const drawn = b.redraws.find((r) => r >= t);
+      expect(drawn).toBeDefined();
+      expect(drawn! - t).toBeLessThanOrEqual(LONE_WAIT_MS + 17);
+    }
   });
 
   it('batches fast tokens into at most 20 redraws a second', () => {
@@ -62,14 +80,14 @@ describe('updatePacer', () => {
     for (let i = 1; i < b.redraws.length; i++) expect(b.redraws[i]! - b.redraws[i - 1]!).toBeLessThanOrEqual(cost + MIN_GAP_MS + 17);
   });
 
-  it('flush draws at once, and a schedule after it waits for the gap', () => {
+  it('flush draws at once, and a lone token after it waits LONE_WAIT_MS for company', () => {
     const b = virtualBrowser(() => 1);
     b.pacer.flush();
     expect(b.redraws).toEqual([0]);
-    b.run(40, 1000, () => b.pacer.schedule());
+    b.run(LONE_WAIT_MS - 10, 1000, () => b.pacer.schedule());
     expect(b.redraws).toEqual([0]);
-    b.run(100, 1000, () => {});
+    b.run(LONE_WAIT_MS + 20, 1000, () => {});
     expect(b.redraws.length).toBe(2);
-    expect(b.redraws[1]).toBeGreaterThanOrEqual(MIN_GAP_MS);
+    expect(b.redraws[1]).toBeGreaterThanOrEqual(LONE_WAIT_MS);
   });
 });
