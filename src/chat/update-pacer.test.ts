@@ -8,10 +8,16 @@ import { LONE_WAIT_MS, MIN_GAP_MS, updatePacer, type Scheduler } from './update-
 function virtualBrowser(costMs: () => number) {
   let now = 0;
   const timers: Array<{ at: number; cb: () => void }> = [];
+  let frames = 0;
   const at = (t: number, cb: () => void) => timers.push({ at: t, cb });
   const scheduler: Scheduler = {
     now: () => now,
-    frame: (cb) => at(Math.ceil((now + 0.001) / 16.667) * 16.667, cb),
+    /** Animation frames asked for: each costs the browser a frame even if nothing is drawn in it. */
+    frames: () => frames,
+    frame: (cb) => {
+      frames += 1;
+      at(Math.ceil((now + 0.001) / 16.667) * 16.667, cb);
+    },
     delay: (ms, cb) => at(now + ms, cb),
   };
   const redraws: number[] = [];
@@ -23,6 +29,8 @@ function virtualBrowser(costMs: () => number) {
     pacer,
     redraws,
     now: () => now,
+    /** Animation frames asked for: each costs the browser a frame even if nothing is drawn in it. */
+    frames: () => frames,
     /** Runs every timer due up to `until`, with `tick` called at each `every` ms (a token arriving). */
     run(until: number, every: number, tick: () => void) {
       for (let next = 0; next <= until; next += every) {
@@ -55,8 +63,9 @@ describe('updatePacer', () => {
       arrivals.push(b.now());
       b.pacer.schedule();
     });
-    // 21 tokens: the first alone at once, then pairs.
+    // 21 tokens: the first alone at once, then pairs, and no frame is asked for in vain.
     expect(b.redraws.length).toBe(11);
+    expect(b.frames()).toBe(11);
     for (const t of arrivals) {
       const drawn = b.redraws.find((r) => r >= t);
       expect(drawn).toBeDefined();

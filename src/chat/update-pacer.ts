@@ -60,11 +60,12 @@ export function updatePacer(apply: () => void, scheduler: Scheduler = browserSch
       // A second token can bring the wake-up forward; a later one never pushes it back.
       if (dueAt >= plannedAt) return;
       plannedAt = dueAt;
-      const wake = () => {
-        if (pending > 0 && plannedAt === dueAt) flush();
-      };
+      // A wake-up overtaken by an earlier one does nothing, not even ask for a frame: an empty frame
+      // still costs the compositor a commit.
+      const current = () => pending > 0 && plannedAt === dueAt;
+      const wake = () => current() && flush();
       const wait = dueAt - scheduler.now();
-      if (wait > 0) scheduler.delay(wait, () => scheduler.frame(wake));
+      if (wait > 0) scheduler.delay(wait, () => current() && scheduler.frame(wake));
       else scheduler.frame(wake);
     },
     flush,
