@@ -12,8 +12,6 @@ function virtualBrowser(costMs: () => number) {
   const at = (t: number, cb: () => void) => timers.push({ at: t, cb });
   const scheduler: Scheduler = {
     now: () => now,
-    /** Animation frames asked for: each costs the browser a frame even if nothing is drawn in it. */
-    frames: () => frames,
     frame: (cb) => {
       frames += 1;
       at(Math.ceil((now + 0.001) / 16.667) * 16.667, cb);
