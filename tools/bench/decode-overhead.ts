@@ -12,9 +12,10 @@
  *   worker-path  the app's worker without its page: sampler, per-forward yield, incremental
  *                detokenizing and one `delta` postMessage per token (the page drops them)
  * app minus worker-path is then what the page (main-thread work on a 2-core machine) costs decoding.
- * Runs are interleaved (each rep runs every variant back to back, rotating the order); ratios and
- * extra ms/token are computed per rep and the median over reps is reported, so a noisy 2-core
- * machine's drift cancels out. Decode tok/s excludes the first token everywhere:
+ * Runs are interleaved: each rep is a raw run followed by every other variant (rotating their order),
+ * and one more raw run closes the last rep. Each run's ratio and extra ms/token are taken against
+ * raw's speed interpolated between the raw runs before and after it, and the median over reps is
+ * reported with its quartiles, so a noisy 2-core machine's drift cancels out. Decode tok/s excludes the first token everywhere:
  * (generated - 1) / (end of generate() - first token), as the app's worker computes it.
  *
  * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=5
@@ -301,12 +302,23 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
     }
 
     const tps: Record<Variant, number[]> = { raw: [], app: [], sampler: [], worker: [] };
+    // Each variant's ratio is taken against raw as it ran around it: raw opens every rep and one more
+    // raw run closes the last, and raw's speed at a variant's place in the rep is interpolated (in log
+    // space) between the two. A machine that drifts within a rep then favours no variant.
+    const measured = variants.filter((v): v is Exclude<Variant, 'raw'> => v !== 'raw');
+    const at: Record<Variant, Array<{ rep: number; place: number }>> = { raw: [], app: [], sampler: [], worker: [] };
     const appRuns: AppResult[] = [];
+    const runRaw = async (label: string) => {
+      const r = await rawSide.run(n, 'raw', timeoutMs);
+      tps.raw.push(r.tokensPerSecond);
+      log(`${backend} ${label} ${LABEL.raw}  ${describeRaw(r)}`);
+    };
     for (let rep = 0; rep < s.reps; rep++) {
-      // Each rep starts one variant later, so a machine that speeds up or slows down over the run
-      // favours no variant.
-      const order = variants.map((_, k) => variants[(k + rep) % variants.length] as Variant);
-      for (const v of order) {
+      await runRaw(`#${rep + 1}`);
+      // Each rep starts one variant later, so no variant always runs right after raw.
+      const order = measured.map((_, k) => measured[(k + rep) % measured.length] as Exclude<Variant, 'raw'>);
+      for (const [k, v] of order.entries()) {
+        at[v].push({ rep, place: (k + 1) / (order.length + 1) });
         if (v === 'app') {
           const a = await appSide.run(n, timeoutMs);
           if (a.generatedTokens !== n) log(`warning: the app generated ${a.generatedTokens} tokens, not ${n}`);
@@ -324,13 +336,15 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
         }
       }
     }
+    await runRaw('closing');
 
-    // Ratios and extra times are taken per rep (variants of one rep ran back to back, on the same
-    // machine state) and then the median over reps: slow drift on a shared machine cancels out.
+    // Per-run ratios and extra times against the interpolated raw, then the median over reps.
     const med = (v: Variant) => median(tps[v]);
-    const ratios = (v: Variant) => tps[v].map((x, i) => x / (tps.raw[i] as number));
+    const rawAround = (v: Variant) =>
+      at[v].map(({ rep, place }) => Math.exp(Math.log(tps.raw[rep] as number) * (1 - place) + Math.log(tps.raw[rep + 1] as number) * place));
+    const ratios = (v: Variant) => rawAround(v).map((r, i) => (tps[v][i] as number) / r);
     const ratio = (v: Variant) => median(ratios(v));
-    const extra = (v: Variant) => median(tps[v].map((x, i) => 1000 / x - 1000 / (tps.raw[i] as number)));
+    const extra = (v: Variant) => median(rawAround(v).map((r, i) => 1000 / (tps[v][i] as number) - 1000 / r));
     const appRatios = ratios('app');
     const [q1, q3] = [quantile(appRatios, 0.25), quantile(appRatios, 0.75)];
     const figures: Record<string, number> = {
