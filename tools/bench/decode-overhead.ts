@@ -31,6 +31,7 @@ import type { RawLoaded, RawResult, RawRun, RawVariant } from './raw/messages.ts
 import { parseSize } from '../fixture/generate.ts';
 import type { Hub } from '../hub/index.ts';
 import { benchHub, serveApp, serveRaw, type Served } from './servers.ts';
+import { cpuSince, pageCpu, snapshotThreadCpu, totalCpu, type ThreadCpu } from './thread-cpu.ts';
 import type { Benchmark, Log } from './types.ts';
 
 export const REPO = 'ponder-test/bench-r1';
@@ -308,35 +309,38 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
     const measured = variants.filter((v): v is Exclude<Variant, 'raw'> => v !== 'raw');
     const at: Record<Variant, Array<{ rep: number; place: number }>> = { raw: [], app: [], sampler: [], worker: [] };
     const appRuns: AppResult[] = [];
-    const runRaw = async (label: string) => {
-      const r = await rawSide.run(n, 'raw', timeoutMs);
-      tps.raw.push(r.tokensPerSecond);
-      log(`${backend} ${label} ${LABEL.raw}  ${describeRaw(r)}`);
+    // CPU time of every Chromium thread per generated token, per run (see thread-cpu.ts).
+    const cpu: Record<Variant, ThreadCpu[]> = { raw: [], app: [], sampler: [], worker: [] };
+    const runVariant = async (v: Variant, label: string) => {
+      const before = snapshotThreadCpu();
+      if (v === 'app') {
+        const a = await appSide.run(n, timeoutMs);
+        cpu.app.push(cpuSince(before, snapshotThreadCpu(), a.generatedTokens));
+        if (a.generatedTokens !== n) log(`warning: the app generated ${a.generatedTokens} tokens, not ${n}`);
+        tps.app.push(a.tokensPerSecond);
+        appRuns.push(a);
+        log(
+          `${backend} ${label} ${LABEL.app}  ${a.generatedTokens} tokens, ${fmt(a.tokensPerSecond)} tok/s (first token ${Math.round(a.firstTokenMs)} ms); ` +
+            `main thread busy ${fmt(a.mainBusyMsPerToken)} ms/token (script ${fmt(a.scriptMsPerToken)}, style+layout ${fmt(a.styleLayoutMsPerToken)}), ` +
+            `${(a.mainBusyShare * 100).toFixed(1)}% of the run; DOM "${a.domLine}"`,
+        );
+      } else {
+        const r = await rawSide.run(n, v, timeoutMs);
+        cpu[v].push(cpuSince(before, snapshotThreadCpu(), r.generatedTokens));
+        tps[v].push(r.tokensPerSecond);
+        log(`${backend} ${label} ${LABEL[v]}  ${describeRaw(r)}`);
+      }
     };
     for (let rep = 0; rep < s.reps; rep++) {
-      await runRaw(`#${rep + 1}`);
+      await runVariant('raw', `#${rep + 1}`);
       // Each rep starts one variant later, so no variant always runs right after raw.
       const order = measured.map((_, k) => measured[(k + rep) % measured.length] as Exclude<Variant, 'raw'>);
       for (const [k, v] of order.entries()) {
         at[v].push({ rep, place: (k + 1) / (order.length + 1) });
-        if (v === 'app') {
-          const a = await appSide.run(n, timeoutMs);
-          if (a.generatedTokens !== n) log(`warning: the app generated ${a.generatedTokens} tokens, not ${n}`);
-          tps.app.push(a.tokensPerSecond);
-          appRuns.push(a);
-          log(
-            `${backend} #${rep + 1} ${LABEL.app}  ${a.generatedTokens} tokens, ${fmt(a.tokensPerSecond)} tok/s (first token ${Math.round(a.firstTokenMs)} ms); ` +
-              `main thread busy ${fmt(a.mainBusyMsPerToken)} ms/token (script ${fmt(a.scriptMsPerToken)}, style+layout ${fmt(a.styleLayoutMsPerToken)}), ` +
-              `${(a.mainBusyShare * 100).toFixed(1)}% of the run; DOM "${a.domLine}"`,
-          );
-        } else {
-          const r = await rawSide.run(n, v, timeoutMs);
-          tps[v].push(r.tokensPerSecond);
-          log(`${backend} #${rep + 1} ${LABEL[v]}  ${describeRaw(r)}`);
-        }
+        await runVariant(v, `#${rep + 1}`);
       }
     }
-    await runRaw('closing');
+    await runVariant('raw', 'closing');
 
     // Per-run ratios and extra times against the interpolated raw, then the median over reps.
     const med = (v: Variant) => median(tps[v]);
@@ -381,6 +385,25 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
       `${backend} app main thread: busy ${fmt(busy)} ms/token (script ${fmt(median(appRuns.map((a) => a.scriptMsPerToken)))}, ` +
         `style+layout ${fmt(median(appRuns.map((a) => a.styleLayoutMsPerToken)))}), ${(median(appRuns.map((a) => a.mainBusyShare)) * 100).toFixed(1)}% of wall time`,
     );
+    if (cpu.raw.some((c) => c.size > 0)) {
+      const medCpu = (v: Variant, of: (c: ThreadCpu) => number) => median(cpu[v].map(of));
+      const [rawAll, appAll] = [medCpu('raw', totalCpu), medCpu('app', totalCpu)];
+      const [rawPage, appPage] = [medCpu('raw', pageCpu), medCpu('app', pageCpu)];
+      figures[`cpu_ms_per_token_raw_${backend}`] = round(rawAll, 1);
+      figures[`cpu_ms_per_token_app_${backend}`] = round(appAll, 1);
+      figures[`page_cpu_ms_per_token_raw_${backend}`] = round(rawPage, 2);
+      figures[`page_cpu_ms_per_token_app_${backend}`] = round(appPage, 2);
+      const threads = new Set([...cpu.app, ...cpu.raw].flatMap((c) => [...c.keys()]));
+      const byThread = [...threads]
+        .map((t) => [t, medCpu('app', (c) => c.get(t) ?? 0) - medCpu('raw', (c) => c.get(t) ?? 0)] as const)
+        .filter(([, d]) => Math.abs(d) >= 0.2)
+        .sort((a, b) => b[1] - a[1]);
+      log(
+        `${backend} CPU per token (every Chromium thread; medians): raw ${fmt(rawAll)} ms, app ${fmt(appAll)} ms; ` +
+          `page threads (renderer main, compositor, viz): raw ${fmt(rawPage)} ms, app ${fmt(appPage)} ms; ` +
+          `app minus raw by thread: ${byThread.map(([t, d]) => `${t} ${d >= 0 ? '+' : ''}${fmt(d)}`).join(', ')}`,
+      );
+    }
     return figures;
   } finally {
     await appSide.close();
