@@ -18,8 +18,8 @@
  * reported with its quartiles, so a noisy 2-core machine's drift cancels out. Decode tok/s excludes the first token everywhere:
  * (generated - 1) / (end of generate() - first token), as the app's worker computes it.
  *
- * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=5
- * BENCH_DECODE_TOKENS_WEBGPU=96  BENCH_DECODE_TOKENS_WASM=128  BENCH_DECODE_SPLIT=1 (0: only raw and app)
+ * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=10
+ * BENCH_DECODE_TOKENS_WEBGPU=96  BENCH_DECODE_TOKENS_WASM=128  BENCH_DECODE_SPLIT=0 (1: also the split-out variants)
  * BENCH_DECODE_WEBGPU_SIZE / BENCH_DECODE_WASM_SIZE: `full` (standard bench-r1) or a generator size
  * spec such as `hidden=128,layers=2,vocab=4096` (defaults: WEBGPU_SMALL below, and `full`).
  */
@@ -70,7 +70,7 @@ function settings(): Settings {
     if (b === 'wasm') return { backend: b, tokens: int(env.BENCH_DECODE_TOKENS_WASM, 128), size: env.BENCH_DECODE_WASM_SIZE ?? 'full' };
     throw new Error(`BENCH_DECODE_BACKENDS: unknown backend ${b}`);
   });
-  return { plans, reps: Math.max(1, int(env.BENCH_DECODE_REPS, 5)), split: env.BENCH_DECODE_SPLIT !== '0' };
+  return { plans, reps: Math.max(1, int(env.BENCH_DECODE_REPS, 10)), split: env.BENCH_DECODE_SPLIT === '1' };
 }
 
 // --- the app page's instrumentation --------------------------------------------------------------
