@@ -12,6 +12,26 @@ async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
+/** Pairs of visible top-bar controls whose boxes overlap, and controls that stick out of the bar. */
+async function topBarClashes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const bar = document.querySelector('.topbar')!.getBoundingClientRect();
+    const items = [...document.querySelectorAll<HTMLElement>('.topbar button, .topbar .badge, .topbar .speed, .topbar strong')]
+      .filter((el) => el.getClientRects().length > 0)
+      .map((el) => ({ name: (el.textContent ?? '').trim() || el.tagName, r: el.getBoundingClientRect() }));
+    const clashes: string[] = [];
+    for (const [i, a] of items.entries()) {
+      if (a.r.left < bar.left - 1 || a.r.right > bar.right + 1) clashes.push(`${a.name} sticks out`);
+      for (const b of items.slice(i + 1)) {
+        const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 1 && h > 1) clashes.push(`${a.name} (${Math.round(a.r.left)}–${Math.round(a.r.right)}) overlaps ${b.name} (${Math.round(b.r.left)}–${Math.round(b.r.right)})`);
+      }
+    }
+    return clashes;
+  });
+}
+
 async function backgroundLuminance(page: Page): Promise<number> {
   return page.evaluate(() => {
     const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number) as [number, number, number];
@@ -52,6 +72,7 @@ describe.each([
     await sendMessage(page, 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.');
     expect(await waitForReply(page, 1)).toBe('done');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await topBarClashes(page)).toEqual([]);
 
     const composer = await page.locator('form.composer').boundingBox();
     expect(composer).not.toBeNull();

@@ -13,14 +13,14 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
   });
 
   return (
-    <header className="topbar">
+    <header className="topbar" data-generating={busy ? '' : undefined}>
       <button type="button" className="button menu" onClick={onMenu} aria-label="Open conversations">
         ☰
       </button>
       {load.status === 'ready' ? (
         <div className="model-chip" data-testid="model-chip">
           <strong>{load.target.name}</strong>
-          <span className="badge">{load.info.dtype}</span>
+          <span className="badge dtype">{load.info.dtype}</span>
           <span className="badge" data-testid="device-badge">
             {load.info.device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
           </span>
