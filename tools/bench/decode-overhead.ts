@@ -15,8 +15,9 @@
  * Runs are interleaved: each rep is a raw run followed by every other variant (rotating their order),
  * and one more raw run closes the last rep. Each run's ratio and extra ms/token are taken against
  * raw's speed interpolated between the raw runs before and after it, and the median over reps is
- * reported with its quartiles, so a noisy 2-core machine's drift cancels out. Decode tok/s excludes the first token everywhere:
- * (generated - 1) / (end of generate() - first token), as the app's worker computes it.
+ * reported with its quartiles, so a noisy 2-core machine's drift cancels out. Decode tok/s excludes
+ * the first token everywhere: (generated - 1) / (end of generate() - first token), as the app's
+ * worker computes it.
  *
  * Settings (environment): BENCH_DECODE_BACKENDS=webgpu,wasm  BENCH_DECODE_REPS=10
  * BENCH_DECODE_TOKENS_WEBGPU=96  BENCH_DECODE_TOKENS_WASM=128  BENCH_DECODE_SPLIT=0 (1: also the split-out variants)
@@ -78,8 +79,9 @@ function settings(): Settings {
 /**
  * Runs before the app's scripts. Wraps `Worker` so that (1) a `generate` request asks for exactly
  * `maxNewTokens` (the app's setting starts at 256, and the bench model never stops) and (2) the
- * worker's `done` stats and the deltas' arrival on the main thread are recorded. Nothing else about the app changes. A string, not a function: tsx's keepNames would
- * inject a `__name` helper the page does not have.
+ * worker's `done` stats and the deltas' arrival on the main thread are recorded. Nothing else about
+ * the app changes. A string, not a function: tsx's keepNames would inject a `__name` helper the
+ * page does not have.
  */
 const APP_HOOK = `(() => {
   const bench = { maxNewTokens: 0, deltas: 0, firstDeltaAt: 0, lastDeltaAt: 0, done: null, waiters: [] };
@@ -311,25 +313,27 @@ async function measureBackend(browser: Browser, raw: Served, app: Served, hubUrl
     const appRuns: AppResult[] = [];
     // CPU time of every Chromium thread per generated token, per run (see thread-cpu.ts).
     const cpu: Record<Variant, ThreadCpu[]> = { raw: [], app: [], sampler: [], worker: [] };
-    const runVariant = async (v: Variant, label: string) => {
-      const before = snapshotThreadCpu();
+    const runOnce = async (v: Variant, label: string): Promise<{ generatedTokens: number; tokensPerSecond: number }> => {
       if (v === 'app') {
         const a = await appSide.run(n, timeoutMs);
-        cpu.app.push(cpuSince(before, snapshotThreadCpu(), a.generatedTokens));
         if (a.generatedTokens !== n) log(`warning: the app generated ${a.generatedTokens} tokens, not ${n}`);
-        tps.app.push(a.tokensPerSecond);
         appRuns.push(a);
         log(
           `${backend} ${label} ${LABEL.app}  ${a.generatedTokens} tokens, ${fmt(a.tokensPerSecond)} tok/s (first token ${Math.round(a.firstTokenMs)} ms); ` +
             `main thread busy ${fmt(a.mainBusyMsPerToken)} ms/token (script ${fmt(a.scriptMsPerToken)}, style+layout ${fmt(a.styleLayoutMsPerToken)}), ` +
             `${(a.mainBusyShare * 100).toFixed(1)}% of the run; DOM "${a.domLine}"`,
         );
-      } else {
-        const r = await rawSide.run(n, v, timeoutMs);
-        cpu[v].push(cpuSince(before, snapshotThreadCpu(), r.generatedTokens));
-        tps[v].push(r.tokensPerSecond);
-        log(`${backend} ${label} ${LABEL[v]}  ${describeRaw(r)}`);
+        return a;
       }
+      const r = await rawSide.run(n, v, timeoutMs);
+      log(`${backend} ${label} ${LABEL[v]}  ${describeRaw(r)}`);
+      return r;
+    };
+    const runVariant = async (v: Variant, label: string) => {
+      const before = snapshotThreadCpu();
+      const { generatedTokens, tokensPerSecond } = await runOnce(v, label);
+      cpu[v].push(cpuSince(before, snapshotThreadCpu(), generatedTokens));
+      tps[v].push(tokensPerSecond);
     };
     for (let rep = 0; rep < s.reps; rep++) {
       await runVariant('raw', `#${rep + 1}`);
