@@ -1,6 +1,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel } from '@huggingface/transformers';
 import { ExplainedError } from './errors';
 import { Generator, type GenerateCallbacks, type GenerateRequest, type GenerationResult } from './generation';
+import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from './prefill-chunks';
 import type { FileProgress, LoadedInfo, LoadPhase, ModelSource } from './protocol';
 import { configureRuntime } from './runtime-env';
 import { ensureModel } from './weights/ensure-model';
@@ -20,6 +21,15 @@ async function adapterName(): Promise<string | null> {
   if (!adapter) return null;
   const { vendor, architecture, description } = adapter.info;
   return [description, vendor, architecture].filter(Boolean).join(' · ') || 'WebGPU adapter';
+}
+
+/** The buffer limits prefill chunks are sized from: the WebGPU device ORT created, or the WASM heap's share. */
+async function chunkLimits(model: PreTrainedModel, device: ModelSource['device']): Promise<ChunkLimits> {
+  const config = model.config as { vocab_size?: number; num_attention_heads?: number };
+  const gpu = device === 'webgpu' ? await env.backends.onnx.webgpu?.device : null;
+  const maxBufferBytes = gpu ? Math.min(gpu.limits.maxBufferSize, gpu.limits.maxStorageBufferBindingSize) : WASM_MAX_BUFFER_BYTES;
+  // 152,064 is the widest R1-distill vocabulary (the 7B); a config that omits it gets the safe side.
+  return { maxBufferBytes, vocabSize: config.vocab_size ?? 152_064, numHeads: config.num_attention_heads ?? 32 };
 }
 
 const DEVICE_LOST = 'The GPU stopped responding (the device was lost, e.g. after a driver reset or sleep). Your chat is kept; reload the model to continue.';
@@ -71,7 +81,7 @@ export class Engine {
       await yieldToEvents();
       return outputs;
     };
-    const generator = new Generator(tokenizer, model);
+    const generator = new Generator(tokenizer, model, await chunkLimits(model, source.device));
     this.loaded = { model, generator };
     this.lostReason = null;
     if (source.device === 'webgpu') await this.watchDevice();

@@ -3,10 +3,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, DynamicCache, env, type PreTrainedModel } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, generateFixtures, replyText, type FixtureInfo } from '../tools/fixture/generate.ts';
+import { feed } from './forward.ts';
 import { Generator, type GenerateRequest } from './generation.ts';
+import { planChunks, type ChunkLimits } from './prefill-chunks.ts';
 import type { ChatTurn, SamplingOptions } from './protocol.ts';
 
 const fixture = (repo: string): FixtureInfo => {
@@ -29,11 +31,36 @@ const SAMPLED: SamplingOptions = { temperature: 0.6, topP: 0.95, maxNewTokens: 1
 let root = '';
 const models: PreTrainedModel[] = [];
 
-async function generatorFor(info: FixtureInfo): Promise<Generator> {
-  const tokenizer = await AutoTokenizer.from_pretrained(info.id);
+/** A GPU's 1 GiB buffer limit: a short prompt goes in one chunk. */
+const roomy = (info: FixtureInfo): ChunkLimits => ({ maxBufferBytes: 2 ** 30, vocabSize: info.size.vocabSize, numHeads: info.size.numHeads });
+/** So small that the tiny fixture's logits allow 12 tokens per forward pass. */
+const cramped = (info: FixtureInfo): ChunkLimits => ({ ...roomy(info), maxBufferBytes: 2 * 4 * info.size.vocabSize * 12 });
+
+async function loadModel(info: FixtureInfo): Promise<PreTrainedModel> {
   const model = await AutoModelForCausalLM.from_pretrained(info.id, { dtype: 'fp32' });
   models.push(model);
-  return new Generator(tokenizer, model);
+  return model;
+}
+
+async function generatorFor(info: FixtureInfo, limits = roomy(info)): Promise<Generator> {
+  const tokenizer = await AutoTokenizer.from_pretrained(info.id);
+  return new Generator(tokenizer, await loadModel(info), limits);
+}
+
+/** Token counts of every forward pass the model makes while `run` runs. */
+async function forwardSizes(model: PreTrainedModel, run: () => Promise<unknown>): Promise<number[]> {
+  const sizes: number[] = [];
+  const forward = model.forward.bind(model);
+  model.forward = async (inputs: Record<string, { dims: number[] }>) => {
+    sizes.push(inputs.input_ids?.dims[1] ?? 0);
+    return forward(inputs);
+  };
+  try {
+    await run();
+  } finally {
+    model.forward = forward;
+  }
+  return sizes;
 }
 
 /** Runs a request and gathers what the worker would post. */
@@ -186,6 +213,64 @@ describe('Generator', () => {
       const r = await collect(tiny, { turns: QUESTION, options: GREEDY, continuation: first.text });
       expect(r.stats.reusedCacheTokens).toBe(0);
       expect(r.text).toBe(TINY.reply.slice(first.text.length));
+    });
+  });
+
+  describe('chunked prefill', () => {
+    const longQuestion: ChatTurn[] = [{ role: 'user', content: `${'What is 2 + 3? Please reason step by step. '.repeat(40)}` }];
+
+    it('feeds a long prompt in chunks that fit the buffer limit and still answers right', async () => {
+      const model = await loadModel(TINY);
+      const gen = new Generator(await AutoTokenizer.from_pretrained(TINY.id), model, cramped(TINY));
+      let promptTokens = 0;
+      const sizes = await forwardSizes(model, async () => {
+        const r = await collect(gen, { turns: longQuestion, options: GREEDY });
+        promptTokens = r.promptTokens;
+        expect(r.text).toBe(TINY.reply);
+        expect(r.reason).toBe('eos');
+      });
+      const prefill = planChunks(cramped(TINY), 0, promptTokens);
+      expect(promptTokens).toBeGreaterThan(200);
+      expect(Math.max(...prefill)).toBeLessThanOrEqual(12);
+      // The prompt in chunks, then one token per step: never more than the limit allows at once.
+      expect(sizes.slice(0, prefill.length)).toEqual(prefill);
+      expect(sizes.slice(prefill.length).every((n) => n === 1)).toBe(true);
+      expect(sizes.length).toBe(prefill.length + TINY.replyTokens);
+    });
+
+    it('gives the same last-position logits in chunks as in one pass', async () => {
+      const model = await loadModel(TINY);
+      const tokenizer = await AutoTokenizer.from_pretrained(TINY.id);
+      const ids = tokenizer.encode('What is 2 + 3? Please reason step by step. '.repeat(12), { add_special_tokens: false });
+      const whole = await feed(model, new DynamicCache(), ids, roomy(TINY));
+      const cache = new DynamicCache();
+      const chunked = await feed(model, cache, ids, cramped(TINY));
+      expect(cache.get_seq_length()).toBe(ids.length);
+      expect(whole).not.toBeNull();
+      expect(chunked).not.toBeNull();
+      expect(chunked?.length).toBe(TINY.size.vocabSize);
+      const worst = Math.max(...Array.from(whole ?? [], (v, i) => Math.abs(v - (chunked?.[i] ?? NaN))));
+      expect(worst).toBeLessThan(1e-3);
+    });
+
+    it('stops between chunks on interrupt and keeps nothing half-fed', async () => {
+      const model = await loadModel(TINY);
+      const gen = new Generator(await AutoTokenizer.from_pretrained(TINY.id), model, cramped(TINY));
+      const forward = model.forward.bind(model);
+      let calls = 0;
+      model.forward = async (inputs: Record<string, unknown>) => {
+        if (++calls === 3) gen.interrupt();
+        return forward(inputs);
+      };
+      const r = await collect(gen, { turns: longQuestion, options: GREEDY });
+      model.forward = forward;
+      expect(r.reason).toBe('interrupted');
+      expect(r.stats.generatedTokens).toBe(0);
+      expect(calls).toBe(3);
+      // The partial prompt cache was dropped, so the next request recomputes and answers right.
+      const again = await collect(gen, { turns: longQuestion, options: GREEDY });
+      expect(again.stats.reusedCacheTokens).toBe(0);
+      expect(again.text).toBe(TINY.reply);
     });
   });
 

@@ -14,7 +14,7 @@ export function startsWith(ids: readonly number[], prefix: readonly number[]): b
  * Exactness is the whole point: R1's chat template drops earlier thinking from the history, so the
  * next turn's prompt shares only its beginning with what was computed, and keys/values computed for
  * tokens that are no longer there would silently corrupt the reply. The cache must also be shorter
- * than the prompt: generate() feeds only the tokens past the cache, and it needs at least one.
+ * than the prompt: only the tokens past the cache are fed, and the next token needs at least one.
  */
 export function reusablePrefix(cachedIds: readonly number[], newIds: readonly number[]): number {
   if (cachedIds.length === 0 || cachedIds.length >= newIds.length) return 0;
@@ -22,9 +22,9 @@ export function reusablePrefix(cachedIds: readonly number[], newIds: readonly nu
 }
 
 /**
- * The tokens a finished generate()'s cache covers: the whole sequence but its last token.
- * transformers.js 4.3.1 feeds a token to the model only on the step after it was chosen, and the
- * loop ends right after choosing the last one (EOS, length or interrupt alike).
+ * The tokens a finished reply's cache covers: the whole sequence but its last token. A token is fed
+ * to the model only on the step after it was chosen, and the loop ends right after choosing the last
+ * one (EOS, length or interrupt alike).
  */
 export function cachedIdsOf(sequence: readonly number[]): number[] {
   return sequence.slice(0, -1);
@@ -33,9 +33,9 @@ export function cachedIdsOf(sequence: readonly number[]): number[] {
 /**
  * Holds at most one KV cache between requests, with the exact token ids it covers.
  *
- * generate() keeps a `past_key_values` object passed in its arguments alive and updates it in
- * place, so each request gets an object from here (the kept one, or an empty one) and hands it
- * back afterwards; the slot owns whatever GPU buffers it holds and disposes what it drops.
+ * The decoding loop updates a cache object in place, so each request gets one from here (the kept
+ * one, or an empty one) and hands it back afterwards; the slot owns whatever GPU buffers it holds
+ * and disposes what it drops.
  */
 export class KvCacheSlot {
   private cache: DynamicCache | null = null;
@@ -52,11 +52,11 @@ export class KvCacheSlot {
     return { cache: new DynamicCache(), reused: 0 };
   }
 
-  /** Keeps the cache of a finished generate() whose full sequence (prompt and reply) was `sequence`. */
+  /** Keeps the cache of a finished reply whose full sequence (prompt and reply) was `sequence`. */
   async keep(cache: DynamicCache, sequence: readonly number[]): Promise<void> {
     await this.clear();
     const ids = cachedIdsOf(sequence);
-    // Checked rather than trusted: should generate() ever cover other tokens, recomputing is safe.
+    // Checked rather than trusted: a cache covering other tokens (a Stop mid-prompt) is recomputed.
     if (cache.get_seq_length() !== ids.length) {
       await cache.dispose();
       return;

@@ -2,10 +2,8 @@ import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { ChoosingLogitsProcessor } from './sampling-processor.ts';
 import { seededRandom } from './seeded-random.ts';
-import { ThinkingBudget } from './thinking-budget.ts';
 
 const VOCAB = 8;
-const END = 7;
 
 function logits(rows: number[][]): Tensor {
   return new Tensor('float32', Float32Array.from(rows.flat()), [rows.length, VOCAB]);
@@ -38,18 +36,5 @@ describe('ChoosingLogitsProcessor', () => {
     };
     expect(run(5)).toEqual(run(5));
     expect(run(5)).not.toEqual(run(6));
-  });
-
-  it('forces </think> when the thinking budget is spent, whatever the logits say', () => {
-    const budget = new ThinkingBudget(2, END);
-    const p = new ChoosingLogitsProcessor({ temperature: 0, topP: 1, random: Math.random, budget });
-    const chosen = [1, 2, 3, 4].map((w) => standing(p._call([], logits([peaked(w)])))[0]);
-    expect(chosen).toEqual([1, 2, END, 4]);
-    expect(budget.hit).toBe(true);
-  });
-
-  it('refuses to steer a batch with one budget', () => {
-    const p = new ChoosingLogitsProcessor({ temperature: 0, topP: 1, random: Math.random, budget: new ThinkingBudget(2, END) });
-    expect(() => p._call([], logits([peaked(1), peaked(2)]))).toThrow(/one sequence/);
   });
 });
