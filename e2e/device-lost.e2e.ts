@@ -34,6 +34,8 @@ describe('a lost GPU device', () => {
     expect(await waitForReply(page, 2)).toBe('error');
     const reply = page.locator('article.message.assistant').nth(1);
     expect(await reply.textContent()).toContain('GPU stopped responding');
+    // A failed reply says what failed, never that it ran into the token limit.
+    expect(await reply.textContent()).not.toContain('token limit');
     // The earlier exchange is intact.
     expect(await page.locator('article.message.assistant').first().getByTestId('answer').textContent()).toContain('The sum is');
 

@@ -103,7 +103,7 @@ export class Engine {
       return result;
     } catch (error) {
       // A lost device surfaces as assorted ORT errors mid-run; the real cause is the one to report.
-      if (this.lostReason && !(error instanceof ExplainedError)) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
+      if (this.lostReason) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
       throw error;
     }
   }

@@ -54,6 +54,16 @@ export function toFailure(error: unknown): WorkerFailure {
   return { code: 'internal', message: 'Something went wrong inside the model runtime.', detail };
 }
 
+/**
+ * A runtime failure with where it happened put first ("While reading the prompt (tokens 2,049–2,560 of
+ * 6,000): ..."), so a reply that failed says what failed rather than looking like it merely ended.
+ */
+export function failedWhile(where: string, error: unknown): ExplainedError {
+  if (error instanceof ExplainedError) return error;
+  const { code, message, detail } = toFailure(error);
+  return new ExplainedError(code, `${where}: ${message}`, detail);
+}
+
 /** Explains an HTTP failure from the model host. */
 export function httpFailure(status: number, url: string): ExplainedError {
   if (status === 401 || status === 403) {

@@ -1,7 +1,7 @@
 import { type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { promptIds as chatPromptIds } from './chat-prompt';
 import { continuationIds, type ReplyRecord } from './continuation';
-import { ExplainedError } from './errors';
+import { ExplainedError, failedWhile } from './errors';
 import { feed } from './forward';
 import { IncrementalDecoder } from './incremental-decoder';
 import { KvCacheSlot } from './kv-cache';
@@ -113,6 +113,8 @@ export class Generator {
     const stop = () => this.interrupted;
 
     const { cache, reused } = await this.kv.take(promptIds);
+    const count = new Intl.NumberFormat('en');
+    let where = `While reading the prompt (${count.format(promptIds.length - reused)} tokens)`;
     try {
       let logits = await feed(model, cache, promptIds.slice(reused), this.limits, stop);
       while (logits) {
@@ -120,14 +122,17 @@ export class Generator {
         budget?.accept(id);
         replyIds.push(id);
         if (replyIds.length === 1) firstAt = performance.now();
+        // A stop token is not text, special or not: R1's stop list includes <｜Assistant｜>, which is not.
+        if (this.eosIds.has(id)) break;
         emit(decoder.push(id));
-        if (this.eosIds.has(id) || replyIds.length >= options.maxNewTokens || stop()) break;
+        if (replyIds.length >= options.maxNewTokens || stop()) break;
+        where = `While writing token ${count.format(replyIds.length + 1)} of the reply`;
         logits = await feed(model, cache, [id], this.limits);
       }
     } catch (error) {
       // A half-updated cache no longer matches any token list.
       await cache.dispose();
-      throw error;
+      throw failedWhile(where, error);
     }
     // The cache holds every token fed: the prompt and the reply but its last token.
     const sequence = [...promptIds, ...replyIds];

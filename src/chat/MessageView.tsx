@@ -68,14 +68,16 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
   const thinkingSeconds = (message.thinkingMs ?? message.updatedAt - message.startedAt) / 1000;
   return (
     <article className="message assistant" aria-label="Assistant" data-status={message.status}>
-      {message.thinking !== null && (
+      {/* A reply that failed before thinking anything shows only the error. */}
+      {message.thinking !== null && (message.thinking !== '' || message.status !== 'error') && (
         <ThinkingBlock
           thinking={message.thinking}
           closed={message.thinkingClosed}
           streaming={streaming}
           tokens={message.thinkingTokens ?? message.generatedTokens}
           seconds={thinkingSeconds}
-          cutOff={!streaming && !message.thinkingClosed}
+          cutOff={message.status === 'length'}
+          failed={message.status === 'error'}
           budgetHit={message.stats?.thinkingBudgetHit ?? false}
         />
       )}

@@ -25,6 +25,12 @@ describe('thinking status', () => {
     expect(thinkingHeader({ ...cut, budgetHit: true })).toBe('Thinking was cut off: the thinking budget was hit · 1,234 tokens · 12 s');
   });
 
+  it('says an error ended it, not the token limit, when the reply failed', () => {
+    const failed = { ...base, streaming: false, tokens: 0, failed: true };
+    expect(thinkingPhase(failed)).toBe('failed');
+    expect(thinkingHeader(failed)).toBe('Thinking ended by an error · 0 tokens · 12 s');
+  });
+
   it('says stopped when it ended early for another reason', () => {
     expect(thinkingPhase({ ...base, streaming: false })).toBe('stopped');
     expect(thinkingHeader({ ...base, streaming: false })).toBe('Thinking stopped · 1,234 tokens · 12 s');

@@ -5,16 +5,20 @@ export interface ThinkingStatusInput {
   streaming: boolean;
   tokens: number;
   seconds: number;
+  /** Ended by the token limit (the reply's status is 'length'). */
   cutOff: boolean;
   budgetHit?: boolean;
+  /** Ended by an error; the error itself is shown beside the block. */
+  failed?: boolean;
 }
 
-/** live: still thinking · done: `</think>` seen · cut: ended by a limit · stopped: ended early otherwise (user stop, error). */
-export type ThinkingPhase = 'live' | 'done' | 'cut' | 'stopped';
+/** live: still thinking · done: `</think>` seen · cut: ended by a limit · failed: ended by an error · stopped: ended early otherwise (user stop). */
+export type ThinkingPhase = 'live' | 'done' | 'cut' | 'failed' | 'stopped';
 
-export function thinkingPhase({ closed, streaming, cutOff, budgetHit }: ThinkingStatusInput): ThinkingPhase {
+export function thinkingPhase({ closed, streaming, cutOff, budgetHit, failed }: ThinkingStatusInput): ThinkingPhase {
   if (closed) return 'done';
   if (streaming) return 'live';
+  if (failed) return 'failed';
   return cutOff || budgetHit ? 'cut' : 'stopped';
 }
 
@@ -31,6 +35,8 @@ export function thinkingHeader(input: ThinkingStatusInput): string {
       return `Thought for ${duration(seconds)} (${tokenCount(tokens)})${budgetHit ? ' · thinking budget reached' : ''}`;
     case 'cut':
       return `${budgetHit ? 'Thinking was cut off: the thinking budget was hit' : 'Thinking was cut off at the token limit'} · ${tokenCount(tokens)} · ${duration(seconds)}`;
+    case 'failed':
+      return `Thinking ended by an error · ${tokenCount(tokens)} · ${duration(seconds)}`;
     case 'stopped':
       return `Thinking stopped · ${tokenCount(tokens)} · ${duration(seconds)}`;
   }
