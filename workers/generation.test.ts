@@ -18,6 +18,7 @@ const fixture = (repo: string): FixtureInfo => {
 };
 const TINY = fixture('tiny-r1');
 const ENDLESS = fixture('tiny-r1-endless');
+const VOCAB = fixture('tiny-r1-vocab');
 const THINK_END = '</think>';
 
 /** The text of generated token `i` (0-based): the fixture's script depends only on the position. */
@@ -82,7 +83,7 @@ let endless: Generator;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ponder-generation-'));
-  await generateFixtures(root, { only: ['tiny-r1', 'tiny-r1-endless'] });
+  await generateFixtures(root, { only: ['tiny-r1', 'tiny-r1-endless', 'tiny-r1-vocab'] });
   env.localModelPath = root;
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
@@ -184,25 +185,42 @@ describe('Generator', () => {
       expect(third.stats.reusedCacheTokens).toBe(second.promptTokens + 5 - 1);
     });
 
-    it('recomputes the next turn, whose history lost the thinking, and still answers right', async () => {
+    it('reuses only the shared start of the next turn, whose history lost the thinking, and answers as a recompute does', async () => {
       await tiny.reset();
       const first = await collect(tiny, { turns: QUESTION, options: GREEDY });
       // A follow-up long enough that the new prompt is longer than the cached tokens, so only the
-      // token comparison (not the length check) stands between the cache and a corrupted reply.
+      // token comparison (not the length check) stands between the reply's cache and a corrupted reply.
       const followUp = 'And 3 + 4? Please reason step by step, and put your final answer within \\boxed{}. '.repeat(3);
       const turns: ChatTurn[] = [...QUESTION, { role: 'assistant', content: first.text }, { role: 'user', content: followUp }];
       const r = await collect(tiny, { turns, options: GREEDY });
       expect(r.promptTokens).toBeGreaterThan(first.promptTokens + first.stats.generatedTokens);
-      expect(r.stats.reusedCacheTokens).toBe(0);
+      // The first prompt up to its <｜Assistant｜>: all of it but the forced <think>\n.
+      expect(r.stats.reusedCacheTokens).toBe(first.promptTokens - 2);
+      await tiny.reset();
+      const recomputed = await collect(tiny, { turns, options: GREEDY });
+      expect(recomputed.stats.reusedCacheTokens).toBe(0);
+      expect(r.text).toBe(recomputed.text);
       expect(r.text).toBe(TINY.reply);
     });
 
-    it('recomputes a regenerated reply (same prompt, nothing new after the cache)', async () => {
+    it('gives the same logits after the reused start as after feeding everything', async () => {
+      const model = await loadModel(TINY);
+      const tokenizer = await AutoTokenizer.from_pretrained(TINY.id);
+      const ids = tokenizer.encode('What is 2 + 3? Please reason step by step. '.repeat(6), { add_special_tokens: false });
+      const whole = await feed(model, new DynamicCache(), ids, roomy(TINY));
+      const cache = new DynamicCache();
+      await feed(model, cache, ids.slice(0, 17), roomy(TINY));
+      const resumed = await feed(model, cache, ids.slice(17), roomy(TINY));
+      const worst = Math.max(...Array.from(whole ?? [], (v, i) => Math.abs(v - (resumed?.[i] ?? NaN))));
+      expect(worst).toBeLessThan(1e-3);
+    });
+
+    it('regenerates from the prompt\'s shared start (same prompt, nothing new after the reply\'s cache)', async () => {
       await tiny.reset();
-      await collect(tiny, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 1 } });
-      // The cache now covers exactly the prompt; generate() needs at least one token to feed.
+      const first = await collect(tiny, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: 1 } });
+      // The reply's cache covers exactly the prompt, so it cannot be used (a token must be fed); the turn snapshot can.
       const r = await collect(tiny, { turns: QUESTION, options: GREEDY });
-      expect(r.stats.reusedCacheTokens).toBe(0);
+      expect(r.stats.reusedCacheTokens).toBe(first.promptTokens - 2);
       expect(r.text).toBe(TINY.reply);
     });
 
@@ -229,7 +247,8 @@ describe('Generator', () => {
         expect(r.text).toBe(TINY.reply);
         expect(r.reason).toBe('eos');
       });
-      const prefill = planChunks(cramped(TINY), 0, promptTokens);
+      // Up to the prompt's last <｜Assistant｜> (kept for the next turn), then the forced <think>\n.
+      const prefill = [...planChunks(cramped(TINY), 0, promptTokens - 2), ...planChunks(cramped(TINY), promptTokens - 2, promptTokens)];
       expect(promptTokens).toBeGreaterThan(200);
       expect(Math.max(...prefill)).toBeLessThanOrEqual(12);
       // The prompt in chunks, then one token per step: never more than the limit allows at once.
@@ -272,6 +291,43 @@ describe('Generator', () => {
       expect(again.stats.reusedCacheTokens).toBe(0);
       expect(again.text).toBe(TINY.reply);
     });
+  });
+
+  it('with R1\'s real tokenizer and its old template, thinks (the prompt gets <think>\\n) and streams exact text', async () => {
+    // The fixture's script is anchored on <think>: without the forced <think>\\n it would not emit its reply.
+    const gen = await generatorFor(VOCAB);
+    const r = await collect(gen, { turns: QUESTION, options: { ...GREEDY, maxNewTokens: VOCAB.replyTokens + 10 } });
+    expect(r.text).toBe(VOCAB.reply);
+    expect(r.reason).toBe('eos');
+    expect(r.text).not.toContain('<｜');
+  });
+
+  it('says where a runtime failure happened', async () => {
+    const model = await loadModel(TINY);
+    const gen = new Generator(await AutoTokenizer.from_pretrained(TINY.id), model, roomy(TINY));
+    const forward = model.forward.bind(model);
+    let calls = 0;
+    model.forward = async (inputs: Record<string, unknown>) => {
+      // Two passes for the prompt (its shared start, then <think>\n), then one per token.
+      if (++calls === 5) throw new Error('failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: [Invalid Buffer]');
+      return forward(inputs);
+    };
+    await expect(collect(gen, { turns: QUESTION, options: GREEDY })).rejects.toMatchObject({
+      code: 'internal',
+      message: 'While writing token 4 of the reply: Something went wrong inside the model runtime.',
+      detail: expect.stringContaining('Invalid Buffer'),
+    });
+    calls = 0;
+    model.forward = async (inputs: Record<string, unknown>) => {
+      if (++calls === 1) throw new Error('RangeError: Array buffer allocation failed');
+      return forward(inputs);
+    };
+    await expect(collect(gen, { turns: QUESTION, options: GREEDY })).rejects.toMatchObject({
+      code: 'out-of-memory',
+      message: expect.stringMatching(/^While reading the prompt \(\d+ tokens\): The model does not fit/),
+    });
+    model.forward = forward;
+    expect((await collect(gen, { turns: QUESTION, options: GREEDY })).text).toBe(TINY.reply);
   });
 
   it('refuses a second request while one runs', async () => {

@@ -1,10 +1,10 @@
-import { type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { promptIds as chatPromptIds } from './chat-prompt';
 import { continuationIds, type ReplyRecord } from './continuation';
 import { ExplainedError, failedWhile } from './errors';
 import { feed } from './forward';
 import { IncrementalDecoder } from './incremental-decoder';
-import { KvCacheSlot } from './kv-cache';
+import { KvCacheSlot, snapshotOf, type KvSnapshot } from './kv-cache';
 import type { ChunkLimits } from './prefill-chunks';
 import type { ChatTurn, GenerationStats, SamplingOptions, StopReason } from './protocol';
 import { randomSource } from './seeded-random';
@@ -29,6 +29,7 @@ export interface GenerationResult {
 }
 
 const THINK_END = '</think>';
+const ASSISTANT = '<｜Assistant｜>';
 
 function eosIdsOf(model: PreTrainedModel): Set<number> {
   const eos = model.generation_config?.eos_token_id ?? (model.config as { eos_token_id?: number | number[] }).eos_token_id;
@@ -49,6 +50,8 @@ export class Generator {
   private readonly model: PreTrainedModel;
   private readonly limits: ChunkLimits;
   private readonly eosIds: Set<number>;
+  /** `<｜Assistant｜>`, where a turn's prompt stops being shared with the next turn's; -1 if absent. */
+  private readonly assistantId: number;
   private readonly kv = new KvCacheSlot();
   private lastReply: ReplyRecord | null = null;
   private running = false;
@@ -59,6 +62,8 @@ export class Generator {
     this.model = model;
     this.limits = limits;
     this.eosIds = eosIdsOf(model);
+    const assistant = tokenizer.convert_tokens_to_ids(ASSISTANT) as unknown;
+    this.assistantId = typeof assistant === 'number' ? assistant : -1;
   }
 
   /**
@@ -112,11 +117,26 @@ export class Generator {
     };
     const stop = () => this.interrupted;
 
-    const { cache, reused } = await this.kv.take(promptIds);
+    const { cache, reused, protect } = await this.kv.take(promptIds);
     const count = new Intl.NumberFormat('en');
     let where = `While reading the prompt (${count.format(promptIds.length - reused)} tokens)`;
+    // The prompt up to its last <｜Assistant｜> is what the next turn's prompt will start with.
+    const cut = templateIds.lastIndexOf(this.assistantId) + 1;
+    let turn: KvSnapshot | null = null;
     try {
-      let logits = await feed(model, cache, promptIds.slice(reused), this.limits, stop);
+      let logits: Float32Array | null = null;
+      const snapshotAt = cut > reused ? cut : null;
+      if (snapshotAt !== null) {
+        logits = await feed(model, cache, promptIds.slice(reused, snapshotAt), this.limits, { stop, protect });
+        if (logits) {
+          turn = snapshotOf(cache, promptIds.slice(0, snapshotAt));
+          for (const t of Object.values(turn.entries)) protect.add(t);
+        }
+      }
+      const from = snapshotAt ?? reused;
+      if ((snapshotAt === null || turn) && from < promptIds.length) {
+        logits = await feed(model, cache, promptIds.slice(from), this.limits, { stop, protect });
+      }
       while (logits) {
         const id = budget?.forcedToken() ?? chooseToken(logits, choice);
         budget?.accept(id);
@@ -127,16 +147,16 @@ export class Generator {
         emit(decoder.push(id));
         if (replyIds.length >= options.maxNewTokens || stop()) break;
         where = `While writing token ${count.format(replyIds.length + 1)} of the reply`;
-        logits = await feed(model, cache, [id], this.limits);
+        logits = await feed(model, cache, [id], this.limits, { protect });
       }
     } catch (error) {
-      // A half-updated cache no longer matches any token list.
-      await cache.dispose();
+      // A half-updated cache no longer matches any token list; a snapshot taken before the failure does.
+      await this.kv.keep(cache, [], turn);
       throw failedWhile(where, error);
     }
     // The cache holds every token fed: the prompt and the reply but its last token.
     const sequence = [...promptIds, ...replyIds];
-    await this.kv.keep(cache, sequence);
+    await this.kv.keep(cache, sequence, turn);
     emit(decoder.flush());
     this.lastReply = { templateIds, ids: [...priorIds, ...replyIds], text: continuation + text };
 

@@ -12,7 +12,7 @@ describe('reusablePrefix', () => {
     expect(reusablePrefix([1, 2, 3], [9, 2, 3, 4, 5])).toBe(0);
   });
 
-  it('recomputes when the cache is not shorter than the prompt (generate() must feed a token)', () => {
+  it('recomputes when the cache is not shorter than the prompt (at least one token must be fed)', () => {
     expect(reusablePrefix([1, 2, 3], [1, 2, 3])).toBe(0);
     expect(reusablePrefix([1, 2, 3, 4], [1, 2, 3])).toBe(0);
   });
@@ -40,21 +40,31 @@ describe('startsWith', () => {
 });
 
 describe('cachedIdsOf', () => {
-  it('drops the last token, which generate() chose but never fed to the model', () => {
+  it('drops the last token, which the loop chose but never fed to the model', () => {
     expect(cachedIdsOf([1, 2, 3, 4])).toEqual([1, 2, 3]);
   });
 });
 
-/** A cache of `length` positions, shaped like the fixture's (2 layers, 2 KV heads, head size 16). */
+/**
+ * A cache of `length` positions, shaped like the fixture's (2 layers, 2 KV heads, head size 16), whose
+ * tensors say they live on the GPU so that disposal can be watched.
+ */
 function cacheOf(length: number): DynamicCache {
   const entries: Record<string, Tensor> = {};
   for (let layer = 0; layer < 2; layer++) {
     for (const kind of ['key', 'value']) {
-      entries[`past_key_values.${layer}.${kind}`] = new Tensor('float32', new Float32Array(2 * length * 16), [1, 2, length, 16]);
+      const t = new Tensor('float32', new Float32Array(2 * length * 16), [1, 2, length, 16]);
+      Object.defineProperty(t, 'location', { value: 'gpu-buffer' });
+      t.dispose = vi.fn();
+      entries[`past_key_values.${layer}.${kind}`] = t;
     }
   }
   return new DynamicCache(entries);
 }
+
+const tensors = (cache: DynamicCache) => Object.values(cache) as Tensor[];
+const disposed = (cache: DynamicCache) => tensors(cache).filter((t) => (t.dispose as ReturnType<typeof vi.fn>).mock.calls.length > 0).length;
+const snapshot = (cache: DynamicCache, ids: number[]) => ({ entries: { ...(cache as unknown as Record<string, Tensor>) }, ids });
 
 describe('KvCacheSlot', () => {
   it('hands out an empty cache when it holds nothing', async () => {
@@ -66,40 +76,69 @@ describe('KvCacheSlot', () => {
   it('hands back the kept cache for a prompt that extends it, once', async () => {
     const slot = new KvCacheSlot();
     const kept = cacheOf(4);
-    await slot.keep(kept, [1, 2, 3, 4, 5]);
+    await slot.keep(kept, [1, 2, 3, 4, 5], null);
     const first = await slot.take([1, 2, 3, 4, 5, 6]);
-    expect(first).toEqual({ cache: kept, reused: 4 });
+    expect(first.reused).toBe(4);
+    expect(tensors(first.cache)).toEqual(tensors(kept));
     // Taken means owned by the request now: the slot does not hand it out twice.
     expect((await slot.take([1, 2, 3, 4, 5, 6])).reused).toBe(0);
+    expect(disposed(kept)).toBe(0);
   });
 
   it('disposes a kept cache that does not fit the new prompt', async () => {
     const slot = new KvCacheSlot();
     const kept = cacheOf(4);
-    const dispose = vi.spyOn(kept, 'dispose');
-    await slot.keep(kept, [1, 2, 3, 4, 5]);
-    const { cache, reused } = await slot.take([1, 2, 9, 4, 5, 6]);
+    await slot.keep(kept, [1, 2, 3, 4, 5], null);
+    const { reused } = await slot.take([1, 2, 9, 4, 5, 6]);
     expect(reused).toBe(0);
-    expect(cache).not.toBe(kept);
-    expect(dispose).toHaveBeenCalledOnce();
+    expect(disposed(kept)).toBe(4);
   });
 
   it('refuses to keep a cache whose length does not match the ids it should cover', async () => {
     const slot = new KvCacheSlot();
     const wrong = cacheOf(5);
-    const dispose = vi.spyOn(wrong, 'dispose');
-    await slot.keep(wrong, [1, 2, 3, 4, 5]);
-    expect(dispose).toHaveBeenCalledOnce();
+    await slot.keep(wrong, [1, 2, 3, 4, 5], null);
+    expect(disposed(wrong)).toBe(4);
     expect((await slot.take([1, 2, 3, 4, 5, 6])).reused).toBe(0);
   });
 
-  it('clear disposes the kept cache', async () => {
+  it('reuses the turn snapshot for the next turn and protects it until a newer one replaces it', async () => {
+    const slot = new KvCacheSlot();
+    const turn1 = cacheOf(3);
+    const reply1 = cacheOf(6);
+    // Prompt [1, 2, 3 (Assistant), 4, 5] and a reply [6, 7]: the snapshot covers [1, 2, 3].
+    await slot.keep(reply1, [1, 2, 3, 4, 5, 6, 7], snapshot(turn1, [1, 2, 3]));
+    // The next turn's prompt keeps [1, 2, 3] and rewrites the rest: the snapshot, not the reply, is reused.
+    const next = await slot.take([1, 2, 3, 7, 8, 9, 3, 4, 5]);
+    expect(next.reused).toBe(3);
+    expect(disposed(reply1)).toBe(4);
+    expect(disposed(turn1)).toBe(0);
+    expect([...next.protect]).toEqual(tensors(turn1));
+    // That request snapshots its own prompt; the old snapshot is released then, not before.
+    const turn2 = cacheOf(7);
+    await slot.keep(cacheOf(10), [1, 2, 3, 7, 8, 9, 3, 4, 5, 10, 11], snapshot(turn2, [1, 2, 3, 7, 8, 9, 3]));
+    expect(disposed(turn1)).toBe(4);
+    expect(disposed(turn2)).toBe(0);
+  });
+
+  it('keeps the turn snapshot through a Continue of the reply', async () => {
+    const slot = new KvCacheSlot();
+    const turn = cacheOf(3);
+    await slot.keep(cacheOf(6), [1, 2, 3, 4, 5, 6, 7], snapshot(turn, [1, 2, 3]));
+    const cont = await slot.take([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(cont.reused).toBe(6);
+    expect(disposed(turn)).toBe(0);
+    expect([...cont.protect]).toEqual(tensors(turn));
+  });
+
+  it('clear disposes everything it holds, once each', async () => {
     const slot = new KvCacheSlot();
     const kept = cacheOf(2);
-    const dispose = vi.spyOn(kept, 'dispose');
-    await slot.keep(kept, [1, 2, 3]);
+    const turn = cacheOf(1);
+    await slot.keep(kept, [1, 2, 3], snapshot(turn, [1]));
     await slot.clear();
-    expect(dispose).toHaveBeenCalledOnce();
+    expect(disposed(kept)).toBe(4);
+    expect(disposed(turn)).toBe(4);
     expect((await slot.take([1, 2, 3, 4])).reused).toBe(0);
   });
 });

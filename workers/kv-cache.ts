@@ -1,4 +1,4 @@
-import { DynamicCache } from '@huggingface/transformers';
+import { DynamicCache, Tensor } from '@huggingface/transformers';
 
 /** True when `ids` begins with every id of `prefix`. */
 export function startsWith(ids: readonly number[], prefix: readonly number[]): boolean {
@@ -30,46 +30,86 @@ export function cachedIdsOf(sequence: readonly number[]): number[] {
   return sequence.slice(0, -1);
 }
 
+type Entries = Record<string, Tensor>;
+
+/** Cache entries and the exact token ids they cover. */
+export interface KvSnapshot {
+  entries: Entries;
+  ids: number[];
+}
+
+const tensorsOf = (...kept: Array<KvSnapshot | null | undefined>) => new Set(kept.flatMap((k) => (k ? Object.values(k.entries) : [])));
+
+/** Disposes the tensors of `dropped` that nothing in `kept` still uses (GPU buffers; CPU ones are left to GC). */
+async function release(dropped: Iterable<Tensor>, kept: ReadonlySet<Tensor>): Promise<void> {
+  await Promise.all([...new Set(dropped)].filter((t) => !kept.has(t) && t.location === 'gpu-buffer').map((t) => t.dispose()));
+}
+
+function entriesOf(cache: DynamicCache): Entries {
+  return Object.fromEntries(Object.entries(cache).filter((e): e is [string, Tensor] => e[1] instanceof Tensor));
+}
+
+/** The cache's tensors as they are now, covering `ids`: later steps replace, not change, them. */
+export function snapshotOf(cache: DynamicCache, ids: number[]): KvSnapshot {
+  return { entries: entriesOf(cache), ids };
+}
+
 /**
- * Holds at most one KV cache between requests, with the exact token ids it covers.
+ * Holds KV caches between requests, each with the exact token ids it covers:
+ * - the last reply's (its prompt and reply but the last token), for Continue;
+ * - the last prompt's up to and including its final `<｜Assistant｜>`: R1's template rewrites history
+ *   (earlier thinking is dropped), so the next turn's prompt shares exactly that much with this one.
+ *   Reusing it, the next turn feeds only the previous answer and the new question.
  *
- * The decoding loop updates a cache object in place, so each request gets one from here (the kept
- * one, or an empty one) and hands it back afterwards; the slot owns whatever GPU buffers it holds
- * and disposes what it drops.
+ * The decoding loop updates a cache in place, so each request gets one from here and hands it back
+ * afterwards. Tensors the turn snapshot holds are protected: the loop must not dispose them when it
+ * moves past them. The slot owns every GPU buffer it holds and disposes what it drops.
  */
 export class KvCacheSlot {
-  private cache: DynamicCache | null = null;
-  private ids: number[] = [];
+  private full: KvSnapshot | null = null;
+  private turn: KvSnapshot | null = null;
 
-  /** A cache to generate `promptIds` with, and how many of them it already covers. */
-  async take(promptIds: readonly number[]): Promise<{ cache: DynamicCache; reused: number }> {
-    const kept = this.cache;
-    const reused = reusablePrefix(this.ids, promptIds);
-    this.cache = null;
-    this.ids = [];
-    if (kept && reused > 0) return { cache: kept, reused };
-    await kept?.dispose();
-    return { cache: new DynamicCache(), reused: 0 };
+  /**
+   * A cache to generate `promptIds` with, how many of them it already covers, and the tensors the
+   * request must leave alone (the turn snapshot's).
+   */
+  async take(promptIds: readonly number[]): Promise<{ cache: DynamicCache; reused: number; protect: Set<Tensor> }> {
+    const fromFull = this.full ? reusablePrefix(this.full.ids, promptIds) : 0;
+    const fromTurn = this.turn ? reusablePrefix(this.turn.ids, promptIds) : 0;
+    const full = this.full;
+    this.full = null;
+    if (fromTurn === 0) {
+      await release(Object.values(this.turn?.entries ?? {}), tensorsOf(fromFull > 0 ? full : null));
+      this.turn = null;
+    }
+    const protect = tensorsOf(this.turn);
+    if (fromFull > 0 && full && fromFull >= fromTurn) return { cache: new DynamicCache(full.entries), reused: fromFull, protect };
+    await release(Object.values(full?.entries ?? {}), protect);
+    if (this.turn && fromTurn > 0) return { cache: new DynamicCache(this.turn.entries), reused: fromTurn, protect };
+    return { cache: new DynamicCache(), reused: 0, protect };
   }
 
-  /** Keeps the cache of a finished reply whose full sequence (prompt and reply) was `sequence`. */
-  async keep(cache: DynamicCache, sequence: readonly number[]): Promise<void> {
-    await this.clear();
+  /**
+   * Takes back a request's cache: `sequence` is its full token list (prompt and reply), `turn` a
+   * snapshot it took of its prompt's shareable part, if any. A failed request passes null for the cache.
+   */
+  async keep(cache: DynamicCache | null, sequence: readonly number[], turn: KvSnapshot | null): Promise<void> {
     const ids = cachedIdsOf(sequence);
     // Checked rather than trusted: a cache covering other tokens (a Stop mid-prompt) is recomputed.
-    if (cache.get_seq_length() !== ids.length) {
-      await cache.dispose();
-      return;
-    }
-    this.cache = cache;
-    this.ids = ids;
+    const full = cache && cache.get_seq_length() === ids.length ? { entries: entriesOf(cache), ids } : null;
+    const oldTurn = this.turn;
+    if (turn) this.turn = turn;
+    const kept = tensorsOf(full, this.turn);
+    if (cache && !full) await release(Object.values(entriesOf(cache)), kept);
+    if (turn && oldTurn) await release(Object.values(oldTurn.entries), kept);
+    this.full = full;
   }
 
-  /** Frees the kept cache (reset, unload, a new model). */
+  /** Frees every kept cache (reset, unload, a new model). */
   async clear(): Promise<void> {
-    const kept = this.cache;
-    this.cache = null;
-    this.ids = [];
-    await kept?.dispose();
+    const dropped = [...tensorsOf(this.full, this.turn)];
+    this.full = null;
+    this.turn = null;
+    await release(dropped, new Set());
   }
 }
