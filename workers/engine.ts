@@ -62,7 +62,7 @@ export class Engine {
     }
     cb.progress('resolve', []);
     let files: FileProgress[] = [];
-    const manifest = await ensureModel(source, (f) => {
+    const { manifest, served } = await ensureModel(source, (f) => {
       files = f;
       cb.progress('download', f);
     });
@@ -70,9 +70,9 @@ export class Engine {
     const tokenizer = await AutoTokenizer.from_pretrained(source.repo, { revision: source.revision });
     const model = await AutoModelForCausalLM.from_pretrained(source.repo, {
       revision: source.revision,
-      dtype: manifest.dtype,
+      dtype: served.dtype,
       device: source.device,
-      ...(manifest.externalDataChunks > 0 ? { use_external_data_format: manifest.externalDataChunks } : {}),
+      ...(served.dataChunks > 0 ? { use_external_data_format: served.dataChunks } : {}),
     });
     // One event-loop turn per decoding step, so Stop (a message) lands between tokens on every backend.
     const forward = model.forward.bind(model);

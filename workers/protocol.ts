@@ -12,6 +12,13 @@ export interface ModelSource {
   /** Preference order; the first one the repo ships is loaded (reported back in LoadedInfo). */
   dtypes: Dtype[];
   device: Device;
+  /** Folder inside the repo that holds an ONNX Runtime GenAI model ('' or absent: the repo itself). */
+  folder?: string;
+  /**
+   * Largest external-data piece handed to ONNX Runtime (default 2 GB: its wasm32 offsets, and Chromium's
+   * 2 GiB limit on reading stored chunks back as one Blob). Tests set it small to exercise the split.
+   */
+  partBytes?: number;
 }
 
 export interface ChatTurn {

@@ -4,13 +4,14 @@ import type { Page } from 'playwright-core';
 export type Backend = 'webgpu' | 'wasm';
 
 /** Loads a model through the first screen's Advanced panel, as a user pointing at a mirror would. */
-export async function loadModel(page: Page, hubUrl: string, repo: string, backend: Backend): Promise<void> {
+export async function loadModel(page: Page, hubUrl: string, repo: string, backend: Backend, folder = ''): Promise<void> {
   await page.getByText('Advanced: model host, backend, custom model').click();
   const host = page.getByLabel('Model host');
   await host.fill(hubUrl);
   await host.blur();
   await page.getByLabel('Backend').selectOption(backend);
   await page.getByLabel('Custom model id').fill(repo);
+  await page.getByLabel('Folder in the repository (optional)').fill(folder);
   await page.getByRole('button', { name: 'Load custom' }).click();
 }
 

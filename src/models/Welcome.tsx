@@ -39,6 +39,7 @@ function ModelCard({ model }: { model: CatalogModel }) {
       <div>
         <h3>{model.name}</h3>
         <p className="muted">{model.blurb}</p>
+        <p className="muted provenance">{model.provenance}</p>
         <p className="facts muted">
           {fit.dtype ? `${fit.dtype} · ${download} · ${fit.device === 'webgpu' ? 'GPU' : 'CPU'}` : 'No weights for this device'} · {model.license} ·{' '}
           {(model.contextLength / 1024).toFixed(0)}k context
@@ -54,7 +55,7 @@ function ModelCard({ model }: { model: CatalogModel }) {
         className="button primary"
         disabled={!fit.ok}
         aria-describedby={`${id}-fit`}
-        onClick={() => start({ name: model.name, repo: model.repo, revision: model.revision, device: fit.device })}
+        onClick={() => start({ name: model.name, repo: model.repo, revision: model.revision, device: fit.device, ...(model.folder ? { folder: model.folder } : {}) })}
       >
         Load
       </button>
@@ -106,6 +107,7 @@ function Advanced() {
   const setDeviceChoice = useModelStore((s) => s.setDeviceChoice);
   const start = useStartLoad();
   const [repo, setRepo] = useState('');
+  const [folder, setFolder] = useState('');
   const [hostDraft, setHostDraft] = useState(host);
   const [problem, setProblem] = useState<string | null>(null);
   const ids = useId();
@@ -118,7 +120,8 @@ function Advanced() {
       return;
     }
     setProblem(null);
-    start({ name: id, repo: id, revision: 'main' });
+    const path = folder.trim().replace(/^\/+|\/+$/g, '');
+    start({ name: path ? `${id}/${path}` : id, repo: id, revision: 'main', ...(path ? { folder: path } : {}) });
   };
 
   return (
@@ -150,15 +153,23 @@ function Advanced() {
           <option value="wasm">WASM (CPU, slow)</option>
         </select>
       </div>
-      <form className="field" onSubmit={submit} noValidate>
+      <form className="field custom-model" onSubmit={submit} noValidate>
         <label htmlFor={`${ids}-repo`}>Custom model id</label>
+        <input
+          id={`${ids}-repo`}
+          value={repo}
+          placeholder="organisation/model-ONNX"
+          onChange={(e) => setRepo(e.target.value)}
+          aria-invalid={problem !== null}
+          aria-describedby={`${ids}-repo-hint`}
+        />
+        <label htmlFor={`${ids}-folder`}>Folder in the repository (optional)</label>
         <div className="row">
           <input
-            id={`${ids}-repo`}
-            value={repo}
-            placeholder="organisation/model-ONNX"
-            onChange={(e) => setRepo(e.target.value)}
-            aria-invalid={problem !== null}
+            id={`${ids}-folder`}
+            value={folder}
+            placeholder="deepseek-r1-distill-qwen-7B/gpu/gpu-int4-rtn-block-32"
+            onChange={(e) => setFolder(e.target.value)}
             aria-describedby={`${ids}-repo-hint`}
           />
           <button type="submit" className="button">
@@ -166,7 +177,8 @@ function Advanced() {
           </button>
         </div>
         <p id={`${ids}-repo-hint`} className={problem ? 'hint error' : 'hint muted'} role={problem ? 'alert' : undefined}>
-          {problem ?? 'An ONNX export of a causal language model (with onnx/model*.onnx and a tokenizer).'}
+          {problem ??
+            'A transformers.js ONNX export of a causal language model (onnx/model*.onnx and a tokenizer), or an ONNX Runtime GenAI build (genai_config.json): give the folder that holds it when it is not at the root.'}
         </p>
       </form>
     </details>

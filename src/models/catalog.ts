@@ -5,10 +5,10 @@ export interface CatalogModel {
   name: string;
   repo: string;
   revision: string;
-  /** Download size in bytes per dtype (from the hub's onnx-community exports). */
+  /** Folder inside the repo holding an ONNX Runtime GenAI build; absent for a transformers.js export at the root. */
+  folder?: string;
+  /** Download size in bytes per dtype (from the hub's listings). */
   sizes: Partial<Record<Dtype, number>>;
-  /** The graph per dtype; `externalData` means `.onnx_data` chunks beside it (the worker lists them). */
-  files: Partial<Record<Dtype, { graph: string; externalData: boolean }>>;
   /**
    * Estimated largest single weight per dtype: the token embedding (vocab × hidden) at 2 bytes (f16)
    * or 4 bytes (q4 exports keep it fp32). WebGPU must hold it in one buffer.
@@ -19,6 +19,8 @@ export interface CatalogModel {
   /** DeepSeek's usage recommendations for the R1 distills: T 0.6, top-p 0.95, up to 32k tokens. */
   settings: Pick<SamplingOptions, 'temperature' | 'topP' | 'maxNewTokens'>;
   blurb: string;
+  /** What is known about the export itself, in plain words: where it was checked, and what was not. */
+  provenance: string;
 }
 
 const R1_SETTINGS = { temperature: 0.6, topP: 0.95, maxNewTokens: 32_768 };
@@ -32,25 +34,30 @@ export const CATALOG: readonly CatalogModel[] = [
     repo: 'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
     revision: 'main',
     sizes: { q4f16: 1_370_000_000, q4: 1_970_000_000 },
-    files: { q4f16: { graph: 'onnx/model_q4f16.onnx', externalData: false }, q4: { graph: 'onnx/model_q4.onnx', externalData: false } },
     largestTensor: { q4f16: 151_936 * 1536 * 2, q4: 151_936 * 1536 * 4 },
     contextLength: 32_768,
     license: 'MIT',
     settings: R1_SETTINGS,
     blurb: 'Fast on most GPUs. Good at school and competition maths; weaker at general knowledge.',
+    provenance: 'onnx-community’s transformers.js export (file list and sizes checked on the hub, 2026-12-01).',
   },
   {
     id: 'r1-qwen-7b',
     name: 'DeepSeek-R1-Distill-Qwen 7B',
-    repo: 'onnx-community/DeepSeek-R1-Distill-Qwen-7B-ONNX',
+    // No onnx-community 7B export exists (the hub answers 401 for that id). This is ONNX Runtime's own
+    // GenAI build: int4 MatMulNBits, GroupQueryAttention, float16, model.onnx + one ~5 GB model.onnx.data.
+    repo: 'onnxruntime/DeepSeek-R1-Distill-ONNX',
+    folder: 'deepseek-r1-distill-qwen-7B/gpu/gpu-int4-rtn-block-32',
     revision: 'main',
     sizes: { q4f16: 5_100_000_000 },
-    files: { q4f16: { graph: 'onnx/model_q4f16.onnx', externalData: true } },
+    // The embedding stays float16 in GenAI builds: 152,064 x 3,584 x 2 bytes, over 1 GiB.
     largestTensor: { q4f16: 152_064 * 3584 * 2 },
     contextLength: 32_768,
     license: 'MIT',
     settings: R1_SETTINGS,
     blurb: 'Much stronger reasoning (55% on AIME 2024). Needs a GPU with shader-f16 and about 6 GB free.',
+    provenance:
+      'ONNX Runtime’s GenAI build (the repo and folder are on the hub; the ~5.1 GB size is second-hand). Not yet run in a browser by us: ONNX Runtime Web documents a 4 GB model limit, which Ponder works around by handing the data over in 2 GB parts.',
   },
 ];
 

@@ -11,6 +11,8 @@ export interface ModelTarget {
   name: string;
   repo: string;
   revision: string;
+  /** Folder inside the repo (ONNX Runtime GenAI builds); absent for the repo's root. */
+  folder?: string;
   /** Backend chosen by the device-fit check (e.g. the CPU where the GPU is too small); else from the setting. */
   device?: Device;
 }
@@ -60,6 +62,15 @@ export function resolveDevice(choice: DeviceChoice, capability: Capability | nul
   return capability?.webgpu ? 'webgpu' : 'wasm';
 }
 
+/**
+ * `?part-bytes=N` in the page's URL: hand external data to ONNX Runtime in parts of N bytes instead of
+ * 2 GB, so tests send KB-sized fixtures down the same split path a 5 GB model takes.
+ */
+function partBytesForTests(): { partBytes?: number } {
+  const n = Number(new URLSearchParams(globalThis.location?.search ?? '').get('part-bytes'));
+  return Number.isSafeInteger(n) && n > 0 ? { partBytes: n } : {};
+}
+
 function failureOf(error: unknown): WorkerFailure {
   if (error instanceof InferenceError) return error.failure;
   return { code: 'internal', message: 'Loading failed unexpectedly.', detail: String(error) };
@@ -91,7 +102,15 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
     set({ load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
     try {
       const info = await inference().load(
-        { host, repo: target.repo, revision: target.revision, device, dtypes: dtypePreference(device, capability?.shaderF16 ?? false) },
+        {
+          host,
+          repo: target.repo,
+          revision: target.revision,
+          device,
+          dtypes: dtypePreference(device, capability?.shaderF16 ?? false),
+          ...(target.folder ? { folder: target.folder } : {}),
+          ...partBytesForTests(),
+        },
         (phase, files) => {
           const current = get().load;
           if (current.status === 'loading') set({ load: { ...current, phase, files, updatedAt: Date.now() } });

@@ -2,9 +2,9 @@ import type { FileProgress, ModelSource } from '../protocol';
 import { ensureStored } from './download';
 import { allStored, getManifest, saveManifest } from './inventory';
 import { fetchListing, planFiles, resolveUrl, type ModelManifest } from './manifest';
+import { checkGenaiGraph, serveStored, type Served } from './model-view';
 import { availableBytes, isQuotaError, spaceFailure } from './space';
 import { getFile, storedBytes } from './store';
-import { serveOnly } from './store-fetch';
 
 /** Bytes each file of the plan already has in the store. */
 async function storedPerFile(manifest: ModelManifest): Promise<number[]> {
@@ -17,12 +17,19 @@ async function missingBytes(manifest: ModelManifest): Promise<number> {
   return manifest.files.reduce((sum, f, i) => sum + Math.max(0, (f.size ?? 0) - (stored[i] ?? 0)), 0);
 }
 
+/** A GenAI folder's external data: downloaded after its graph has been checked. */
+const isGenaiData = (manifest: ModelManifest, path: string) => manifest.layout === 'genai' && /\.data$|onnx_data(_\d+)?$/.test(path);
+
 /**
  * Puts every file the model needs into the weight store (verified, damaged chunks repaired),
- * reporting per-file bytes. Files download one after another so the first ones finish early and
- * a failure names one file.
+ * reporting per-file bytes, then has the store serve it to transformers.js. Files download one after
+ * another so the first ones finish early and a failure names one file; a GenAI graph is checked
+ * (can this device run what it computes in?) before its gigabytes of data are fetched.
  */
-export async function ensureModel(source: ModelSource, onProgress: (files: FileProgress[]) => void): Promise<ModelManifest> {
+export async function ensureModel(
+  source: ModelSource,
+  onProgress: (files: FileProgress[]) => void,
+): Promise<{ manifest: ModelManifest; served: Served }> {
   const known = await getManifest(source);
   let manifest: ModelManifest;
   if (known && (await allStored(known))) {
@@ -40,7 +47,12 @@ export async function ensureModel(source: ModelSource, onProgress: (files: FileP
   const available = missing > 0 ? await availableBytes() : null;
   if (available !== null && missing > available) throw await spaceFailure(source.repo, missing);
 
+  let checked = manifest.layout !== 'genai';
   for (const [i, remote] of manifest.files.entries()) {
+    if (!checked && isGenaiData(manifest, remote.path)) {
+      manifest = { ...manifest, dtype: await checkGenaiGraph(source, manifest) };
+      checked = true;
+    }
     // A stored plan may come from another host (a mirror): download from the host chosen now.
     const url = resolveUrl(source.host, remote.repo, remote.revision, remote.path);
     try {
@@ -53,7 +65,9 @@ export async function ensureModel(source: ModelSource, onProgress: (files: FileP
       throw error;
     }
   }
+  if (!checked) manifest = { ...manifest, dtype: await checkGenaiGraph(source, manifest) };
+  // Recorded as complete only once the files proved loadable (a data file too short for its graph is not).
+  const served = await serveStored(source, manifest);
   await saveManifest(source, manifest);
-  serveOnly(manifest);
-  return manifest;
+  return { manifest, served };
 }

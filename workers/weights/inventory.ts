@@ -1,7 +1,7 @@
 import { createStore, del, get, keys, set } from 'idb-keyval';
 import type { ModelSource } from '../protocol';
 import { withFileLock } from './download';
-import type { ModelManifest } from './manifest';
+import { normalizeFolder, type ModelManifest } from './manifest';
 import { deleteFile, getFile, listFiles, storedBytes, type StoredFile } from './store';
 
 // The plan of a model that was fully stored is kept, so loading it again asks the network nothing.
@@ -13,8 +13,10 @@ export interface StoredManifest extends ModelManifest {
   lastUsedAt?: number;
 }
 
-function manifestKey(source: Pick<ModelSource, 'repo' | 'revision' | 'dtypes'>): string {
-  return `${source.repo}@${source.revision}:${source.dtypes.join(',')}`;
+function manifestKey(source: Pick<ModelSource, 'repo' | 'revision' | 'dtypes' | 'folder'>): string {
+  // Repos without a folder keep the key plans were stored under before folders existed.
+  const folder = normalizeFolder(source.folder);
+  return `${source.repo}@${source.revision}${folder ? `/${folder}` : ''}:${source.dtypes.join(',')}`;
 }
 
 export function getManifest(source: ModelSource): Promise<StoredManifest | undefined> {
@@ -82,7 +84,8 @@ export async function deleteStoredModel(id: string): Promise<void> {
     if (!done) throw new Error(`${f.path} is being downloaded right now (perhaps in another tab). Wait for it to finish, then delete.`);
   }
   for (const k of await keys<string>(manifests)) {
-    if (k.startsWith(`${id}:`)) await del(k, manifests);
+    // `repo@revision:dtypes`, or `repo@revision/folder:dtypes` for a model in a folder of the repo.
+    if (k.startsWith(`${id}:`) || k.startsWith(`${id}/`)) await del(k, manifests);
   }
 }
 

@@ -72,3 +72,50 @@ describe('planFiles', () => {
     expect(availableDtypes(new Set(['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4f16.onnx']))).toEqual(['fp32', 'q8', 'q4f16']);
   });
 });
+
+describe('planFiles for ONNX Runtime GenAI folders', () => {
+  const folder = 'deepseek-r1-distill-qwen-7B/gpu/gpu-int4-rtn-block-32';
+  const genai = (dir: string, ...names: string[]) => names.map((n, i) => ({ rfilename: dir ? `${dir}/${n}` : n, size: 10 + i }));
+  const folderFiles = ['genai_config.json', 'model.onnx', 'model.onnx.data', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json'];
+  const repo = [
+    { rfilename: 'README.md', size: 1 },
+    { rfilename: 'config.json', size: 0 },
+    ...genai(folder, ...folderFiles),
+    ...genai('deepseek-r1-distill-qwen-1.5B/cpu_and_mobile/cpu-int4-rtn-block-32-acc-level-4', ...folderFiles),
+  ];
+  const at = (f: string) => `${folder}/${f}`;
+
+  it('takes the folder: config and tokenizer first, then the graph, then its data', () => {
+    const plan = planFiles({ ...source, folder: `/${folder}/` }, repo);
+    expect(plan.layout).toBe('genai');
+    expect(plan.folder).toBe(folder);
+    expect(plan.files.map((f) => f.path)).toEqual([
+      at('genai_config.json'),
+      at('tokenizer.json'),
+      at('tokenizer_config.json'),
+      at('special_tokens_map.json'),
+      at('model.onnx'),
+      at('model.onnx.data'),
+    ]);
+    expect(plan.files.at(-1)?.url).toBe(`https://hub.example/org/model/resolve/main/${folder}/model.onnx.data`);
+  });
+
+  it('reads a GenAI build at the repo root too, with its chat_template.jinja', () => {
+    const plan = planFiles(source, genai('', ...folderFiles, 'chat_template.jinja', 'LICENSE'));
+    expect(plan.layout).toBe('genai');
+    expect(plan.files.map((f) => f.path)).toContain('chat_template.jinja');
+    expect(plan.files.map((f) => f.path)).not.toContain('LICENSE');
+  });
+
+  it('points to the folders when the repo root is neither layout', () => {
+    expect(() => planFiles(source, repo)).toThrow(
+      /holds ONNX Runtime GenAI models in folders.*deepseek-r1-distill-qwen-7B\/gpu\/gpu-int4-rtn-block-32, deepseek-r1-distill-qwen-1\.5B/,
+    );
+    expect(() => planFiles({ ...source, folder: 'nope' }, repo)).toThrow(/no ONNX Runtime GenAI model \(genai_config.json\) in the folder nope\. It has one in:/);
+  });
+
+  it('names what a GenAI folder lacks', () => {
+    expect(() => planFiles({ ...source, folder }, repo.filter((f) => f.rfilename !== at('tokenizer.json')))).toThrow(/lacks tokenizer\.json/);
+    expect(() => planFiles({ ...source, folder }, repo.filter((f) => f.rfilename !== at('model.onnx')))).toThrow(/no \.onnx model file/);
+  });
+});

@@ -16,7 +16,18 @@ const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 // Optional files transformers.js reads when a repo has them (the storeFetch answers 404 for others).
 const OPTIONAL = ['generation_config.json', 'chat_template.jinja', 'chat_template.json'];
 
+/**
+ * How a repo lays a model out: transformers.js's (config.json, onnx/model{suffix}.onnx, `_data` chunks)
+ * or ONNX Runtime GenAI's (a folder with genai_config.json, model.onnx and one model.onnx.data).
+ */
+export type Layout = 'transformers.js' | 'genai';
+
 export interface ModelManifest {
+  /** Absent in plans stored before GenAI support: those are transformers.js layouts. */
+  layout?: Layout;
+  /** Folder inside the repo that holds the model ('' for the repo's root). */
+  folder?: string;
+  /** For GenAI folders, known once the graph is stored (its KV inputs say float16 or float32). */
   dtype: Dtype;
   files: RemoteFile[];
   /** Number of `.onnx_data` chunks beside the graph, for transformers.js's use_external_data_format. */
@@ -78,14 +89,89 @@ function checkCausalLm(repo: string, config: ListedConfig | undefined): void {
   );
 }
 
-/** Chooses the files a causal LM needs from the host's repo listing, or explains why it cannot run. */
-export function planFiles(source: ModelSource, listing: Sibling[], config?: ListedConfig): ModelManifest {
-  checkCausalLm(source.repo, config);
+/** A listing's sizes and hashes by path, and the plan entry for one of its files. */
+function listed(source: ModelSource, listing: Sibling[]) {
   const sizes = new Map(listing.map((s) => [s.rfilename, s.size ?? s.lfs?.size ?? null]));
   const hashes = new Map(listing.map((s) => [s.rfilename, s.lfs?.sha256?.toLowerCase() ?? null]));
-  const names = new Set(sizes.keys());
+  const file = (path: string): RemoteFile => ({
+    url: resolveUrl(source.host, source.repo, source.revision, path),
+    key: fileKey(source.repo, source.revision, path),
+    repo: source.repo,
+    revision: source.revision,
+    path,
+    size: sizes.get(path) ?? null,
+    sha256: hashes.get(path) ?? null,
+  });
+  return { names: new Set(sizes.keys()), file };
+}
+
+/** '' for the root, else the folder without leading or trailing slashes. */
+export function normalizeFolder(folder: string | undefined): string {
+  return (folder ?? '').trim().replace(/^\/+|\/+$/g, '');
+}
+
+const GENAI_CONFIG = 'genai_config.json';
+const GENAI_TOKENIZER = ['tokenizer.json', 'tokenizer_config.json'];
+const GENAI_OPTIONAL = ['special_tokens_map.json', 'chat_template.jinja', 'generation_config.json'];
+
+/** Folders of the repo that hold a GenAI model, for a message that says where to look. */
+function genaiFolders(names: ReadonlySet<string>): string[] {
+  return [...names].filter((n) => n.endsWith(`/${GENAI_CONFIG}`) || n === GENAI_CONFIG).map((n) => n.slice(0, -GENAI_CONFIG.length).replace(/\/$/, '') || '(the root)');
+}
+
+/**
+ * A GenAI folder: its config and tokenizer first, then the graph, then the external data, so the graph
+ * can be checked (float16 or not) before gigabytes of data are fetched. The graph is the folder's one
+ * `.onnx` file; its data files are the folder's `.data` / `.onnx_data` files (the graph says which it
+ * needs, checked once it is stored).
+ */
+function planGenai(source: ModelSource, listing: Sibling[], folder: string): ModelManifest {
+  const { names, file } = listed(source, listing);
+  const at = (name: string) => (folder ? `${folder}/${name}` : name);
+  const inFolder = [...names].filter((n) => (folder ? n.startsWith(`${folder}/`) : true) && !n.slice(folder ? folder.length + 1 : 0).includes('/'));
+  const where = folder ? `${source.repo}/${folder}` : source.repo;
+  const missing = GENAI_TOKENIZER.filter((f) => !names.has(at(f)));
+  if (missing.length > 0) throw new ExplainedError('unsupported', `${where} has a genai_config.json but lacks ${missing.join(', ')}, which Ponder needs for its tokenizer.`);
+  const graphs = inFolder.filter((n) => n.endsWith('.onnx'));
+  if (graphs.length !== 1) {
+    throw new ExplainedError(
+      'unsupported',
+      graphs.length === 0 ? `${where} has a genai_config.json but no .onnx model file.` : `${where} holds several models (${graphs.join(', ')}); Ponder expects one per folder.`,
+    );
+  }
+  const data = inFolder.filter((n) => /\.(onnx\.data|onnx_data(_\d+)?|data)$/.test(n)).sort();
+  const paths = [at(GENAI_CONFIG), ...GENAI_TOKENIZER.map(at), ...GENAI_OPTIONAL.map(at).filter((f) => names.has(f)), ...graphs, ...data];
+  return { layout: 'genai', folder, dtype: source.dtypes[0] ?? 'q4', externalDataChunks: 0, files: paths.map(file) };
+}
+
+/** Chooses the files a causal LM needs from the host's repo listing, or explains why it cannot run. */
+export function planFiles(source: ModelSource, listing: Sibling[], config?: ListedConfig): ModelManifest {
+  const folder = normalizeFolder(source.folder);
+  const names = new Set(listing.map((s) => s.rfilename));
+  if (names.has(folder ? `${folder}/${GENAI_CONFIG}` : GENAI_CONFIG)) return planGenai(source, listing, folder);
+  if (folder) {
+    const found = genaiFolders(names);
+    throw new ExplainedError(
+      'unsupported',
+      `${source.repo} has no ONNX Runtime GenAI model (genai_config.json) in the folder ${folder}.` +
+        (found.length > 0 ? ` It has one in: ${found.join(', ')}.` : ' Leave the folder empty for a transformers.js export.'),
+    );
+  }
+  return planTransformersJs(source, listing, config);
+}
+
+function planTransformersJs(source: ModelSource, listing: Sibling[], config?: ListedConfig): ModelManifest {
+  checkCausalLm(source.repo, config);
+  const { names, file } = listed(source, listing);
   const missing = REQUIRED.filter((f) => !names.has(f));
   if (missing.length > 0) {
+    const found = genaiFolders(names);
+    if (found.length > 0) {
+      throw new ExplainedError(
+        'unsupported',
+        `${source.repo} holds ONNX Runtime GenAI models in folders, not a transformers.js export. Enter one of these as the folder: ${found.join(', ')}.`,
+      );
+    }
     throw new ExplainedError(
       'unsupported',
       `${source.repo} is not a text-generation model Ponder can run: it lacks ${missing.join(', ')}.`,
@@ -104,19 +190,7 @@ export function planFiles(source: ModelSource, listing: Sibling[], config?: List
   const graph = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
   const data = dataChunkNames(graph, names);
   const paths = [...REQUIRED, ...OPTIONAL.filter((f) => names.has(f)), graph, ...data];
-  return {
-    dtype,
-    externalDataChunks: data.length,
-    files: paths.map((path) => ({
-      url: resolveUrl(source.host, source.repo, source.revision, path),
-      key: fileKey(source.repo, source.revision, path),
-      repo: source.repo,
-      revision: source.revision,
-      path,
-      size: sizes.get(path) ?? null,
-      sha256: hashes.get(path) ?? null,
-    })),
-  };
+  return { layout: 'transformers.js', folder: '', dtype, externalDataChunks: data.length, files: paths.map(file) };
 }
 
 export async function fetchListing(source: ModelSource): Promise<RepoListing> {

@@ -1,18 +1,55 @@
 import type { ModelManifest } from './manifest';
 import { keyFromUrl } from './manifest';
-import { getFile, readFile } from './store';
+import { fileKey, getFile, readFile, readRange, type StoredFile } from './store';
 
-let active: { prefix: string; keys: ReadonlySet<string> } | null = null;
+/** What transformers.js gets for one path of the model being loaded, where it differs from the stored file. */
+export type ServedEntry =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'stored'; key: string }
+  | { kind: 'range'; file: StoredFile; start: number; end: number };
+
+interface Active {
+  prefix: string;
+  /** Keys of the stored files of the plan. */
+  keys: ReadonlySet<string>;
+  /** Paths (relative to the repo) served from elsewhere: synthesized, moved or split files. */
+  entries: ReadonlyMap<string, ServedEntry>;
+}
+
+let active: Active | null = null;
 
 /**
- * Tells storeFetch which files the model being loaded has. transformers.js also probes for
- * optional files (chat templates, processor configs); for the active repo, any file not in the
- * plan was absent from the host's listing, so it is answered "not found" here instead of asking
- * the network, and a stored model loads with no request at all (offline included).
+ * Tells storeFetch which model is being loaded: the plan's stored files, plus `entries` for the paths
+ * transformers.js asks for that are not stored under their own name (a GenAI folder's files seen as a
+ * transformers.js layout, a large data file split into parts). transformers.js also probes for
+ * optional files (chat templates, processor configs); for the active repo, any path neither in the
+ * plan nor in `entries` is answered "not found" here instead of asking the network, so a stored model
+ * loads with no request at all (offline included).
  */
-export function serveOnly(manifest: ModelManifest): void {
+export function serveModel(manifest: ModelManifest, entries: ReadonlyMap<string, ServedEntry> = new Map()): void {
   const first = manifest.files[0];
-  active = first ? { prefix: `${first.repo}@${first.revision}/`, keys: new Set(manifest.files.map((f) => f.key)) } : null;
+  active = first
+    ? { prefix: fileKey(first.repo, first.revision, ''), keys: new Set(manifest.files.map((f) => f.key)), entries }
+    : null;
+}
+
+const octets = (body: Blob | Uint8Array) =>
+  new Response(body as BlobPart, {
+    status: 200,
+    headers: { 'content-length': String(body instanceof Blob ? body.size : body.byteLength), 'content-type': 'application/octet-stream' },
+  });
+
+async function servedBody(entry: ServedEntry): Promise<Blob | Uint8Array | null> {
+  switch (entry.kind) {
+    case 'bytes':
+      return entry.bytes;
+    case 'range':
+      return readRange(entry.file, entry.start, entry.end);
+    case 'stored': {
+      const stored = await getFile(entry.key);
+      return stored?.complete ? readFile(stored) : null;
+    }
+  }
 }
 
 /**
@@ -24,14 +61,11 @@ export function serveOnly(manifest: ModelManifest): void {
 export async function storeFetch(input: string | URL, init?: RequestInit): Promise<Response> {
   const url = String(input);
   const key = /^https?:/.test(url) ? keyFromUrl(url) : null;
-  const stored = key ? await getFile(key) : undefined;
-  if (stored?.complete) {
-    const blob = await readFile(stored);
-    return new Response(blob, {
-      status: 200,
-      headers: { 'content-length': String(blob.size), 'content-type': 'application/octet-stream' },
-    });
-  }
+  const entry = key && active && key.startsWith(active.prefix) ? active.entries.get(key.slice(active.prefix.length)) : undefined;
+  const body = entry ? await servedBody(entry) : null;
+  if (body) return octets(body);
+  const stored = key && !entry ? await getFile(key) : undefined;
+  if (stored?.complete) return octets(await readFile(stored));
   if (key && active && key.startsWith(active.prefix) && !active.keys.has(key)) {
     return new Response('{"error":"Entry not found"}', { status: 404, headers: { 'content-type': 'application/json' } });
   }

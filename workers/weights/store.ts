@@ -73,12 +73,28 @@ export function chunkLength(file: Pick<StoredFile, 'size' | 'chunkSize'>, index:
   return Math.max(0, Math.min(file.chunkSize, file.size - index * file.chunkSize));
 }
 
-export async function readFile(file: StoredFile): Promise<Blob> {
-  if (file.storedChunks === 0) return new Blob([]);
-  const parts = await chunks('readonly', (store) =>
-    promisifyRequest(store.getAll(IDBKeyRange.bound([file.key, 0], [file.key, file.storedChunks - 1]))),
-  );
-  return new Blob(parts as Blob[]);
+/**
+ * Bytes `[start, end)` of a stored file as one Blob over its chunks (no copy until it is read).
+ * Chromium fails to read a Blob over IndexedDB chunks back above 2 GiB ("Failed to fetch"), so
+ * larger files are served as several ranges (see model-view.ts).
+ */
+export async function readRange(file: StoredFile, start: number, end: number): Promise<Blob> {
+  const available = storedBytes(file);
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start <= end && end <= available)) {
+    throw new RangeError(`Bytes ${start}..${end} are outside the ${available} stored bytes of ${file.key}`);
+  }
+  if (start === end) return new Blob([]);
+  const first = Math.floor(start / file.chunkSize);
+  const last = Math.floor((end - 1) / file.chunkSize);
+  const parts = (await chunks('readonly', (store) => promisifyRequest(store.getAll(IDBKeyRange.bound([file.key, first], [file.key, last]))))) as Blob[];
+  if (parts.length !== last - first + 1 || parts.some((p, i) => p.size !== chunkLength(file, first + i))) {
+    throw new Error(`Chunks ${first}..${last} of ${file.key} are missing or damaged in the weight store`);
+  }
+  return new Blob(parts).slice(start - first * file.chunkSize, end - first * file.chunkSize);
+}
+
+export function readFile(file: StoredFile): Promise<Blob> {
+  return readRange(file, 0, storedBytes(file));
 }
 
 export async function deleteChunksFrom(key: string, fromIndex: number): Promise<void> {

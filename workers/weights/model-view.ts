@@ -1,0 +1,164 @@
+import { ExplainedError } from '../errors';
+import type { Dtype, ModelSource } from '../protocol';
+import { generationConfig, parseGenaiConfig, transformersConfig, type GenaiModel } from './genai-config';
+import { DTYPE_SUFFIX, type ModelManifest } from './manifest';
+import { ELEM_FLOAT16, graphInputTypes, graphOpTypes } from './onnx-graph-info';
+import { assertDataFits, listExternalTensors, planParts, rewriteExternalData, type DataPart } from './onnx-external';
+import { fileKey, getFile, readFile, type StoredFile } from './store';
+import { serveModel, type ServedEntry } from './store-fetch';
+
+/**
+ * 2 GB, under 2 GiB: ONNX Runtime Web passes external-data offsets through 32-bit values, and Chromium
+ * cannot read stored chunks back as one Blob above 2 GiB (measured: 2.3 GB fails, each ≤ 2 GB part works).
+ */
+export const DEFAULT_PART_BYTES = 2_000_000_000;
+
+/** What transformers.js is told to load once the store serves the model. */
+export interface Served {
+  /** The dtype whose file name transformers.js asks for (a GenAI graph is served as `onnx/model.onnx`, fp32's name). */
+  dtype: Dtype;
+  /** External-data files beside the graph, for use_external_data_format. */
+  dataChunks: number;
+}
+
+const encoder = new TextEncoder();
+const json = (value: object) => encoder.encode(JSON.stringify(value, null, 2));
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const dirName = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+
+/** Names transformers.js 4.3.1 asks for: `<graph>_data`, `<graph>_data_1`, ... */
+const chunkName = (graph: string, i: number) => `${graph}_data${i === 0 ? '' : `_${i}`}`;
+
+async function stored(manifest: ModelManifest, path: string): Promise<StoredFile> {
+  const plan = manifest.files.find((f) => f.path === path);
+  const file = plan ? await getFile(plan.key) : undefined;
+  if (!file?.complete) throw new ExplainedError('not-found', `${path} is missing from the stored model. Delete the model under Storage and download it again.`);
+  return file;
+}
+
+async function bytesOf(file: StoredFile): Promise<Uint8Array> {
+  return new Uint8Array(await (await readFile(file)).arrayBuffer());
+}
+
+const isGraph = (path: string) => path.endsWith('.onnx');
+
+/**
+ * The graph's external data as ≤ `partBytes` parts named for transformers.js, and the graph rewritten
+ * to read them, served under `graphPath`. Every data file the graph names must be in the plan and big
+ * enough for what the graph reads from it.
+ */
+async function splitData(
+  manifest: ModelManifest,
+  graph: StoredFile,
+  graphPath: string,
+  partBytes: number,
+  entries: Map<string, ServedEntry>,
+): Promise<number> {
+  const bytes = await bytesOf(graph);
+  const tensors = listExternalTensors(bytes);
+  const folder = dirName(graph.path);
+  const parts: DataPart[] = [];
+  const sources = new Map<string, StoredFile>();
+  for (const location of [...new Set(tensors.map((t) => t.location))].sort()) {
+    const path = folder ? `${folder}/${location}` : location;
+    if (!manifest.files.some((f) => f.path === path)) {
+      throw new ExplainedError(
+        'unsupported',
+        `The model graph ${graph.path} reads its weights from ${location}, which the repository does not have. The export is incomplete; choose another one.`,
+      );
+    }
+    const file = await stored(manifest, path);
+    assertDataFits(tensors, { name: location, size: file.size });
+    sources.set(location, file);
+    parts.push(...planParts(tensors.filter((t) => t.location === location), partBytes, (i) => chunkName(baseName(graphPath), parts.length + i)));
+  }
+  entries.set(graphPath, { kind: 'bytes', bytes: rewriteExternalData(bytes, parts) });
+  for (const part of parts) {
+    const file = sources.get(part.source);
+    if (file) entries.set(`${dirName(graphPath)}/${part.name}`, { kind: 'range', file, start: part.start, end: part.end });
+  }
+  return parts.length;
+}
+
+/** A transformers.js layout is served as stored, unless a data file is too large to hand over whole. */
+async function serveTransformersJs(manifest: ModelManifest, partBytes: number): Promise<Served> {
+  const graphPath = `onnx/model${DTYPE_SUFFIX[manifest.dtype]}.onnx`;
+  const entries = new Map<string, ServedEntry>();
+  let dataChunks = manifest.externalDataChunks;
+  const data = manifest.files.filter((f) => f.path.startsWith(`${graphPath}_data`));
+  if (data.some((f) => (f.size ?? 0) > partBytes)) {
+    dataChunks = await splitData(manifest, await stored(manifest, graphPath), graphPath, partBytes, entries);
+  }
+  serveModel(manifest, entries);
+  return { dtype: manifest.dtype, dataChunks };
+}
+
+/** The dtype a GenAI graph computes in: float16 KV and activations or float32, 4-bit weights or not. */
+export function genaiDtype(graph: Uint8Array): Dtype {
+  const fp16 = [...graphInputTypes(graph)].some(([name, type]) => name.startsWith('past_key_values') && type === ELEM_FLOAT16);
+  const nbits = graphOpTypes(graph).has('MatMulNBits');
+  if (nbits) return fp16 ? 'q4f16' : 'q4';
+  return fp16 ? 'fp16' : 'fp32';
+}
+
+/**
+ * Checks a stored GenAI graph before its data is downloaded: what it computes in, and whether this
+ * device can run that. Returns the dtype to record in the plan.
+ */
+export async function checkGenaiGraph(source: ModelSource, manifest: ModelManifest): Promise<Dtype> {
+  const graph = manifest.files.find((f) => isGraph(f.path));
+  if (!graph) throw new ExplainedError('unsupported', `${source.repo} has no .onnx model file in its folder.`);
+  const dtype = genaiDtype(await bytesOf(await stored(manifest, graph.path)));
+  if (!source.dtypes.includes(dtype)) {
+    const f16 = dtype === 'q4f16' || dtype === 'fp16';
+    throw new ExplainedError(
+      'unsupported',
+      f16 && source.device === 'webgpu'
+        ? `${baseName(graph.path)} computes in float16, and this GPU lacks WebGPU's shader-f16 feature. Choose an export built with float32 activations, or another model.`
+        : f16
+          ? `${baseName(graph.path)} computes in float16, which Ponder runs on WebGPU only. Choose the WebGPU backend, or another export.`
+          : `${baseName(graph.path)} is ${dtype}, which this device cannot run (it wants ${source.dtypes.join(' or ')}).`,
+    );
+  }
+  return dtype;
+}
+
+/**
+ * A GenAI folder served as the transformers.js layout that transformers.js expects: `config.json` and
+ * `generation_config.json` made from genai_config.json, the tokenizer files at the repo's root, the
+ * graph as `onnx/model.onnx` with its one large `model.onnx.data` split into parts it can read.
+ */
+async function serveGenai(manifest: ModelManifest, partBytes: number): Promise<Served> {
+  const folder = manifest.folder ?? '';
+  const at = (name: string) => (folder ? `${folder}/${name}` : name);
+  const configFile = await stored(manifest, at('genai_config.json'));
+  let config: GenaiModel;
+  try {
+    config = parseGenaiConfig(JSON.parse(new TextDecoder().decode(await bytesOf(configFile))), at('genai_config.json'));
+  } catch (error) {
+    if (error instanceof ExplainedError) throw error;
+    throw new ExplainedError('unsupported', `${at('genai_config.json')} is not valid JSON.`, String(error));
+  }
+  const graphPath = at(config.filename);
+  if (!manifest.files.some((f) => f.path === graphPath)) {
+    throw new ExplainedError('unsupported', `${at('genai_config.json')} names the model file ${config.filename}, which the folder does not have.`);
+  }
+  const entries = new Map<string, ServedEntry>();
+  const dataChunks = await splitData(manifest, await stored(manifest, graphPath), 'onnx/model.onnx', partBytes, entries);
+  const first = manifest.files[0];
+  for (const f of manifest.files) {
+    const name = f.path.slice(folder ? folder.length + 1 : 0);
+    if (!isGraph(name) && !name.includes('.data') && !name.includes('onnx_data') && first) entries.set(name, { kind: 'stored', key: fileKey(first.repo, first.revision, f.path) });
+  }
+  entries.set('config.json', { kind: 'bytes', bytes: json(transformersConfig(config, dataChunks)) });
+  if (!entries.has('generation_config.json')) entries.set('generation_config.json', { kind: 'bytes', bytes: json(generationConfig(config)) });
+  serveModel(manifest, entries);
+  return { dtype: 'fp32', dataChunks };
+}
+
+/** Makes the stored model loadable by transformers.js through storeFetch, and says how to ask for it. */
+export function serveStored(source: ModelSource, manifest: ModelManifest): Promise<Served> {
+  const partBytes = source.partBytes ?? DEFAULT_PART_BYTES;
+  return manifest.layout === 'genai' ? serveGenai(manifest, partBytes) : serveTransformersJs(manifest, partBytes);
+}
