@@ -9,5 +9,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
-# npm ci rejects this lock (an npm 11 optional-dependency bug, rollup's platform packages); install honours it.
-npm install --no-audit --no-fund
+# The lock is complete (every platform's optional packages), so the install is exactly what was tested.
+npm ci --no-audit --no-fund
