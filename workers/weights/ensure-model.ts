@@ -1,7 +1,7 @@
 import type { FileProgress, ModelSource } from '../protocol';
 import { ensureStored } from './download';
 import { allStored, getManifest, saveManifest } from './inventory';
-import { fetchListing, planFiles, resolveUrl, type ModelManifest } from './manifest';
+import { fetchListing, isExternalData, planFiles, resolveUrl, type ModelManifest } from './manifest';
 import { checkGenaiGraph, serveStored, type Served } from './model-view';
 import { availableBytes, isQuotaError, spaceFailure } from './space';
 import { getFile, storedBytes } from './store';
@@ -18,7 +18,7 @@ async function missingBytes(manifest: ModelManifest): Promise<number> {
 }
 
 /** A GenAI folder's external data: downloaded after its graph has been checked. */
-const isGenaiData = (manifest: ModelManifest, path: string) => manifest.layout === 'genai' && /\.data$|onnx_data(_\d+)?$/.test(path);
+const isGenaiData = (manifest: ModelManifest, path: string) => manifest.layout === 'genai' && isExternalData(path);
 
 /**
  * Puts every file the model needs into the weight store (verified, damaged chunks repaired),

@@ -111,6 +111,11 @@ export function normalizeFolder(folder: string | undefined): string {
 }
 
 const GENAI_CONFIG = 'genai_config.json';
+
+/** An external-data file: GenAI's `model.onnx.data` (any `.data`), transformers.js's `.onnx_data` chunks. */
+export function isExternalData(path: string): boolean {
+  return /(\.data|\.onnx_data(_\d+)?)$/.test(path);
+}
 const GENAI_TOKENIZER = ['tokenizer.json', 'tokenizer_config.json'];
 const GENAI_OPTIONAL = ['special_tokens_map.json', 'chat_template.jinja', 'generation_config.json'];
 
@@ -139,7 +144,7 @@ function planGenai(source: ModelSource, listing: Sibling[], folder: string): Mod
       graphs.length === 0 ? `${where} has a genai_config.json but no .onnx model file.` : `${where} holds several models (${graphs.join(', ')}); Ponder expects one per folder.`,
     );
   }
-  const data = inFolder.filter((n) => /\.(onnx\.data|onnx_data(_\d+)?|data)$/.test(n)).sort();
+  const data = inFolder.filter(isExternalData).sort();
   const paths = [at(GENAI_CONFIG), ...GENAI_TOKENIZER.map(at), ...GENAI_OPTIONAL.map(at).filter((f) => names.has(f)), ...graphs, ...data];
   return { layout: 'genai', folder, dtype: source.dtypes[0] ?? 'q4', externalDataChunks: 0, files: paths.map(file) };
 }

@@ -1,10 +1,10 @@
 import { ExplainedError } from '../errors';
 import type { Dtype, ModelSource } from '../protocol';
 import { generationConfig, parseGenaiConfig, transformersConfig, type GenaiModel } from './genai-config';
-import { DTYPE_SUFFIX, type ModelManifest } from './manifest';
+import { DTYPE_SUFFIX, isExternalData, type ModelManifest } from './manifest';
 import { ELEM_FLOAT16, graphInputTypes, graphOpTypes } from './onnx-graph-info';
 import { assertDataFits, listExternalTensors, planParts, rewriteExternalData, type DataPart } from './onnx-external';
-import { fileKey, getFile, readFile, type StoredFile } from './store';
+import { getFile, readFile, type StoredFile } from './store';
 import { serveModel, type ServedEntry } from './store-fetch';
 
 /**
@@ -146,10 +146,10 @@ async function serveGenai(manifest: ModelManifest, partBytes: number): Promise<S
   }
   const entries = new Map<string, ServedEntry>();
   const dataChunks = await splitData(manifest, await stored(manifest, graphPath), 'onnx/model.onnx', partBytes, entries);
-  const first = manifest.files[0];
+  // The folder's other files (tokenizer, chat template, configs) where transformers.js looks: the root.
   for (const f of manifest.files) {
     const name = f.path.slice(folder ? folder.length + 1 : 0);
-    if (!isGraph(name) && !name.includes('.data') && !name.includes('onnx_data') && first) entries.set(name, { kind: 'stored', key: fileKey(first.repo, first.revision, f.path) });
+    if (!isGraph(name) && !isExternalData(name)) entries.set(name, { kind: 'stored', key: f.key });
   }
   entries.set('config.json', { kind: 'bytes', bytes: json(transformersConfig(config, dataChunks)) });
   if (!entries.has('generation_config.json')) entries.set('generation_config.json', { kind: 'bytes', bytes: json(generationConfig(config)) });
