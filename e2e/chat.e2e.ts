@@ -94,7 +94,7 @@ describe.each(BACKENDS)('chat on %s', (backend) => {
     await expect.poll(async () => ((await reply.textContent()) ?? '').length, { timeout: 60_000 }).toBeGreaterThan(600);
     // Token by token: the text grew through several visible states while the model thought.
     expect((await streamLengths(page)).length).toBeGreaterThanOrEqual(4);
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: '■ Stop' }).click();
     expect(await waitForReply(page, 1)).toBe('stopped');
     const stoppedText = await reply.locator('.thinking').textContent();
     await page.waitForTimeout(500);
@@ -103,7 +103,7 @@ describe.each(BACKENDS)('chat on %s', (backend) => {
 
     await sendMessage(page, 'Again, but shorter.');
     await expect.poll(async () => ((await page.locator('article.message.assistant').nth(1).textContent()) ?? '').length, { timeout: 60_000 }).toBeGreaterThan(100);
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: '■ Stop' }).click();
     expect(await waitForReply(page, 2)).toBe('stopped');
   });
 });

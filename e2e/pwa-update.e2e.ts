@@ -44,7 +44,7 @@ describe('updates', () => {
     await loadModel(page, hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
     await chatOrLoadError(page);
     await sendMessage(page, 'Think about 2 + 3 forever.');
-    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    await page.getByRole('button', { name: '■ Stop' }).waitFor();
 
     server.serve(B);
     await page.evaluate(async () => {
@@ -57,7 +57,7 @@ describe('updates', () => {
     expect(await page.getByTestId('update-prompt').innerText()).toContain('once this reply is finished');
     expect(await page.getByTestId('app-version').textContent()).toBe('Version e2e-a');
 
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: '■ Stop' }).click();
     expect(await waitForReply(page, 1), `page errors: ${errors.join('\n')}`).toBe('stopped');
     expect(await prompt.isEnabled()).toBe(true);
 

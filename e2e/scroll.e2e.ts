@@ -66,7 +66,7 @@ describe('scrolling while a reply streams', () => {
     await grows(scroller, 200);
     expect((await state(scroller)).below, 'following again after the jump').toBeLessThanOrEqual(1);
 
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: '■ Stop' }).click();
     expect(await waitForReply(page, 1), `page errors: ${errors.join('\n')}`).toBe('stopped');
     await context.close();
   });
