@@ -148,7 +148,7 @@ async function probePhase(args: { phase: Phase; bytes: number; chunk: number }):
   } catch (e) {
     return result(false, e);
   } finally {
-    // Launched with --js-flags=--expose-gc: free this phase's buffers before the next is measured.
+    // Chromium runs with --js-flags=--expose-gc (source-page.ts): free this phase's buffers before the next is measured.
     (globalThis as { gc?: () => void }).gc?.();
   }
 }

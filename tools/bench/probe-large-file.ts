@@ -12,103 +12,32 @@
  *   npx tsx tools/bench/probe-large-file.ts
  *   PROBE_BYTES=2.2e9 PROBE_PHASES=write,read-range,delete npx tsx tools/bench/probe-large-file.ts
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { createServer, type Plugin } from 'vite';
-import { LAUNCH_OPTIONS } from '../../e2e/harness/browser.ts';
 import type { Phase, PhaseResult } from './probe-large-file-page.ts';
+import { chromiumRss, rssOf, withPeakRss, type ProcessRss } from './process-rss.ts';
+import { openSourcePage } from './source-page.ts';
 
 const BYTES = Number(process.env.PROBE_BYTES ?? 2.3e9);
 const CHUNK = 16 * 1024 * 1024;
 
-/** VmRSS (bytes) of the Chromium processes this script started: their sum and the largest. */
-function chromiumRss(): { total: number; largest: number } {
-  const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const entry of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('chrom')) continue;
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
-      rss.set(Number(entry), Number(kb ?? 0) * 1024);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const mine = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  const sizes = [...rss].filter(([pid]) => mine(pid)).map(([, b]) => b);
-  return { total: sizes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...sizes) };
-}
-
-/** Peak RSS while `work` runs, sampled every 100 ms. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMB: number; peakProcessRssMB: number }> {
-  let peak = chromiumRss();
-  const timer = setInterval(() => {
-    const now = chromiumRss();
-    peak = { total: Math.max(peak.total, now.total), largest: Math.max(peak.largest, now.largest) };
-  }, 100);
-  try {
-    const result = await work();
-    return { result, peakRssMB: Math.round(peak.total / 1e6), peakProcessRssMB: Math.round(peak.largest / 1e6) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-/** A page on 127.0.0.1 (a secure context) running probe-large-file-page.ts through Vite. */
-const probePage: Plugin = {
-  name: 'probe-page',
-  configureServer(server) {
-    server.middlewares.use('/probe', (_req, res) => {
-      res.setHeader('content-type', 'text/html');
-      res.end('<!doctype html><title>probe</title><script type="module" src="/tools/bench/probe-large-file-page.ts"></script>');
-    });
-  },
-};
+/** All the Chromium processes' RSS, and the largest one's. */
+const measure = (processes: ProcessRss[]) => ({ total: rssOf(processes), largest: Math.max(0, ...processes.map((p) => p.bytes)) });
 
 async function main(): Promise<void> {
-  const server = await createServer({
-    configFile: false,
-    root: process.cwd(),
-    logLevel: 'warn',
-    plugins: [probePage],
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-    optimizeDeps: { noDiscovery: true, include: ['idb-keyval'] },
-  });
-  await server.listen();
-  const url = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
-  if (!url) throw new Error('vite did not report its URL');
-  // A persistent profile on disk, as users have: Playwright's default contexts are off the record,
-  // where IndexedDB keeps blobs in memory and chunks past about 500 MB come back unreadable.
-  // --expose-gc: each phase frees its buffers before the next one's RSS is measured.
-  const profile = await mkdtemp(join(tmpdir(), 'ponder-probe-'));
-  const context = await chromium.launchPersistentContext(profile, { ...LAUNCH_OPTIONS, args: [...LAUNCH_OPTIONS.args, '--js-flags=--expose-gc'] });
+  const probe = await openSourcePage({ module: '/tools/bench/probe-large-file-page.ts', ready: 'probePhase' });
   const figures: Record<string, unknown> = { bytes: BYTES, chunkBytes: CHUNK };
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${url}/probe`);
-    await page.waitForFunction('typeof window.probePhase === "function"');
-    figures.idleRssMB = Math.round(chromiumRss().total / 1e6);
+    figures.idleRssMB = Math.round(rssOf(chromiumRss()) / 1e6);
     const phases = (process.env.PROBE_PHASES?.split(',') ?? ['write', 'scan', 'one-blob', 'read-range', 'two-ranges', 'two-blobs', 'delete']) as Phase[];
     for (const phase of phases) {
       // A string, not a function: tsx's keepNames would inject a `__name` helper the page lacks.
       const call = `probePhase(${JSON.stringify({ phase, bytes: BYTES, chunk: CHUNK })})`;
-      const { result, peakRssMB, peakProcessRssMB } = await withPeakRss(() => page.evaluate(call) as Promise<PhaseResult>);
+      const { result, peak } = await withPeakRss(() => probe.evaluate(call) as Promise<PhaseResult>, measure);
       const round = { ...result, seconds: Number(result.seconds.toFixed(2)), mbPerSecond: Math.round(result.mbPerSecond) };
-      figures[phase] = { ...round, peakRssMB, peakProcessRssMB };
+      figures[phase] = { ...round, peakRssMB: Math.round(peak.total / 1e6), peakProcessRssMB: Math.round(peak.largest / 1e6) };
       console.error(`${phase}: ${JSON.stringify(figures[phase])}`);
     }
   } finally {
-    await context.close();
-    await server.close();
-    await rm(profile, { recursive: true, force: true });
+    await probe.close();
   }
   console.log(JSON.stringify(figures));
 }

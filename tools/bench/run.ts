@@ -12,6 +12,8 @@ import type { Benchmark } from './types.ts';
 const BENCHMARKS: Array<() => Promise<{ default: Benchmark }>> = [
   () => import('./decode-overhead.ts'),
   () => import('./render-cost.ts'),
+  () => import('./turn-reuse.ts'),
+  () => import('./weight-store.ts'),
 ];
 
 async function main(argv: string[]): Promise<number> {

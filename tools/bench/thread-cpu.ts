@@ -14,7 +14,7 @@ export type ThreadCpu = Map<string, number>;
 const TICK_MS = 10; // USER_HZ is 100 on every Linux Chromium supports
 
 /** A file's text, or null: the process or thread may have ended meanwhile (or /proc is missing). */
-function read(path: string): string | null {
+export function procText(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -22,7 +22,7 @@ function read(path: string): string | null {
   }
 }
 
-function list(dir: string): string[] {
+export function procList(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {
@@ -30,7 +30,8 @@ function list(dir: string): string[] {
   }
 }
 
-function processName(cmdline: string): string {
+/** `renderer`, `gpu-process`, `browser`, or a utility's sub-type (`utility:StorageService`). */
+export function processName(cmdline: string): string {
   const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
   const sub = /--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1];
   return sub ? `utility:${sub.split('.').pop()}` : (type ?? 'browser');
@@ -39,12 +40,12 @@ function processName(cmdline: string): string {
 /** Cumulative CPU ms of every thread of every Chromium process, summed per key. */
 export function snapshotThreadCpu(): ThreadCpu {
   const cpu: ThreadCpu = new Map();
-  for (const pid of list('/proc').filter((p) => /^\d+$/.test(p))) {
-    const cmdline = read(`/proc/${pid}/cmdline`);
+  for (const pid of procList('/proc').filter((p) => /^\d+$/.test(p))) {
+    const cmdline = procText(`/proc/${pid}/cmdline`);
     if (!cmdline?.includes('chrom')) continue;
     const proc = processName(cmdline);
-    for (const tid of list(`/proc/${pid}/task`)) {
-      const stat = read(`/proc/${pid}/task/${tid}/stat`);
+    for (const tid of procList(`/proc/${pid}/task`)) {
+      const stat = procText(`/proc/${pid}/task/${tid}/stat`);
       if (!stat) continue;
       // comm may hold spaces and parentheses: it runs from the first '(' to the last ')'.
       // A process's main thread carries the binary's name (chromium, chrome): call it `main`.

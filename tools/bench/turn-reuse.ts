@@ -16,6 +16,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transform
 import { generateFixtures, TOKENIZER, FIXTURES } from '../fixture/generate.ts';
 import { Generator } from '../../workers/generation.ts';
 import type { ChatTurn } from '../../workers/protocol.ts';
+import { median } from './decode-overhead.ts';
 import type { Benchmark, Log } from './types.ts';
 
 const REPO = 'ponder-test/bench-r1';
@@ -38,8 +39,6 @@ function conversation(n: number, answerTokens: number): ChatTurn[] {
   turns.push({ role: 'user', content: `Question ${n}: What is 2 + 3?` });
   return turns;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function run(log: Log): Promise<Record<string, number>> {
   const reps = Number(process.env.BENCH_TURN_REPS ?? 3);
