@@ -62,11 +62,14 @@ export function keyFromUrl(url: string): string | null {
   return fileKey(decodeURIComponent(m[1]), decodeURIComponent(m[2]), decodeURIComponent(m[3]));
 }
 
+/** External-data chunk `i` of `graph` as transformers.js 4.3.1 names it: `<graph>_data`, `<graph>_data_1`, ... */
+export function externalChunkName(graph: string, i: number): string {
+  return `${graph}_data${i === 0 ? '' : `_${i}`}`;
+}
+
 export function dataChunkNames(graph: string, siblings: ReadonlySet<string>): string[] {
   const names: string[] = [];
-  for (let i = 0; siblings.has(`${graph}_data${i === 0 ? '' : `_${i}`}`); i++) {
-    names.push(`${graph}_data${i === 0 ? '' : `_${i}`}`);
-  }
+  for (let i = 0; siblings.has(externalChunkName(graph, i)); i++) names.push(externalChunkName(graph, i));
   return names;
 }
 

@@ -1,7 +1,7 @@
 import { ExplainedError } from '../errors';
 import type { Dtype, ModelSource } from '../protocol';
 import { generationConfig, parseGenaiConfig, transformersConfig, type GenaiModel } from './genai-config';
-import { DTYPE_SUFFIX, isExternalData, type ModelManifest } from './manifest';
+import { DTYPE_SUFFIX, externalChunkName, isExternalData, type ModelManifest } from './manifest';
 import { ELEM_FLOAT16, graphInputTypes, graphOpTypes } from './onnx-graph-info';
 import { assertDataFits, listExternalTensors, planParts, rewriteExternalData, type DataPart } from './onnx-external';
 import { getFile, readFile, type StoredFile } from './store';
@@ -26,9 +26,6 @@ const json = (value: object) => encoder.encode(JSON.stringify(value, null, 2));
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const dirName = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
-
-/** Names transformers.js 4.3.1 asks for: `<graph>_data`, `<graph>_data_1`, ... */
-const chunkName = (graph: string, i: number) => `${graph}_data${i === 0 ? '' : `_${i}`}`;
 
 async function stored(manifest: ModelManifest, path: string): Promise<StoredFile> {
   const plan = manifest.files.find((f) => f.path === path);
@@ -71,7 +68,7 @@ async function splitData(
     const file = await stored(manifest, path);
     assertDataFits(tensors, { name: location, size: file.size });
     sources.set(location, file);
-    parts.push(...planParts(tensors.filter((t) => t.location === location), partBytes, (i) => chunkName(baseName(graphPath), parts.length + i)));
+    parts.push(...planParts(tensors.filter((t) => t.location === location), partBytes, (i) => externalChunkName(baseName(graphPath), parts.length + i)));
   }
   entries.set(graphPath, { kind: 'bytes', bytes: rewriteExternalData(bytes, parts) });
   for (const part of parts) {
