@@ -1,16 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { isolationHeaders } from './src/isolation/headers.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 // Shown in the sidebar so a person (and the update test) can tell which deployment is running.
 const BUILD_ID = process.env.PONDER_BUILD_ID ?? pkg.version;
 
+/** Cross-origin isolation from `npm run dev` and `npm start` (vite preview), on every response. */
+export function crossOriginIsolation(): Plugin {
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    for (const [name, value] of Object.entries(isolationHeaders(req.headers['user-agent'] ?? ''))) res.setHeader(name, value);
+    res.setHeader('Vary', 'User-Agent');
+    next();
+  };
+  return {
+    name: 'ponder:cross-origin-isolation',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
+    crossOriginIsolation(),
     VitePWA({
+      // Our own worker (src/pwa/sw.ts): Workbox's generated one cannot add the isolation headers.
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
       // Never swap code by itself: the app asks, and waits until no reply is being generated.
       registerType: 'prompt',
       // Registered from src/pwa through `virtual:pwa-register`: no inline script, so a strict CSP fits.
@@ -38,22 +59,13 @@ export default defineConfig({
           { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
         ],
       },
-      workbox: {
+      injectManifest: {
         // The whole app, ONNX Runtime's .mjs/.wasm included. KaTeX ships woff2, woff and ttf of each
         // font; every browser with service workers takes the woff2 first, so only those are kept.
+        // No model weights: they live in the IndexedDB store, never in the service worker's cache.
         globPatterns: ['**/*.{html,js,mjs,css,wasm,woff2,svg,png}'],
         // ORT's wasm is ~27 MB; Workbox skips anything over 2 MB unless told otherwise.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        // First install takes control at once, so the first visit already works offline. Updates
-        // still wait (skipWaiting stays off) until the person clicks "Reload to update".
-        clientsClaim: true,
-        cleanupOutdatedCaches: true,
-        navigateFallback: 'index.html',
-        // Only the app's own pages fall back to the shell; a model host or mirror served from the same
-        // origin (hub layout: /api/models/..., /{org}/{repo}/resolve/...) is left to the network.
-        navigateFallbackDenylist: [/^\/api\//, /\/resolve\//],
-        // No runtime caching: model weights live in the IndexedDB store, never in the SW cache.
-        runtimeCaching: [],
       },
     }),
   ],

@@ -1,5 +1,6 @@
 import { registerSW } from 'virtual:pwa-register';
 import { useChatStore } from '../chat/chat-store';
+import { useModelStore } from '../models/model-store';
 import { usePwaStore } from './pwa-store';
 
 // Long-lived tabs (a chat left open for days) still learn about new deployments.
@@ -16,10 +17,38 @@ function checkForUpdate(): void {
   });
 }
 
+const ISOLATION_RELOAD_KEY = 'ponder.isolationReload';
+
+/**
+ * On a host that sends no isolation headers, the first visit loads before the service worker that
+ * adds them. Once that worker controls the page, one reload makes it cross-origin isolated (and
+ * WebAssembly multi-threaded). Once per tab session, so a browser that still withholds isolation
+ * never loops, and never while a model loads or a reply is written: then the next visit has it.
+ */
+function reloadIntoIsolation(): void {
+  if (window.crossOriginIsolated !== false || navigator.serviceWorker.controller) return;
+  navigator.serviceWorker.addEventListener(
+    'controllerchange',
+    () => {
+      const busy = useChatStore.getState().generatingId !== null || useModelStore.getState().load.status === 'loading';
+      if (busy) return;
+      try {
+        if (sessionStorage.getItem(ISOLATION_RELOAD_KEY)) return;
+        sessionStorage.setItem(ISOLATION_RELOAD_KEY, '1');
+      } catch {
+        return; // without a way to remember the reload, a loop cannot be ruled out: stay as is
+      }
+      window.location.reload();
+    },
+    { once: true },
+  );
+}
+
 /** Registers the service worker once; its update and offline-ready callbacks feed the PWA store. */
 export function startServiceWorker(): void {
   if (started || !('serviceWorker' in navigator)) return;
   started = true;
+  reloadIntoIsolation();
   skipWaiting = registerSW({
     onNeedRefresh: () => usePwaStore.setState({ updateReady: true }),
     onOfflineReady: () => usePwaStore.setState({ offlineReady: true }),
