@@ -49,7 +49,7 @@ describe.each(BACKENDS)('chat on %s', (backend) => {
     const { page, errors } = await open();
     await loadModel(page, hub.url, 'ponder-test/tiny-r1', backend);
     await waitForChat(page);
-    expect(await page.getByTestId('device-badge').textContent()).toBe(backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)');
+    expect(await page.getByTestId('device-badge').textContent()).toMatch(backend === 'webgpu' ? /^WebGPU$/ : /^WASM \(CPU\) · \d+ threads?$/);
     // SwiftShader has no shader-f16 and WASM prefers 4-bit too: the fixture's MatMulNBits graph runs.
     expect(await page.getByTestId('model-chip').textContent()).toContain('q4');
     expect(hub.requests.some((r) => r.method === 'GET' && r.path.endsWith('/onnx/model_q4.onnx'))).toBe(true);

@@ -3,7 +3,7 @@ import { ExplainedError } from './errors';
 import { Generator, type GenerateCallbacks, type GenerateRequest, type GenerationResult } from './generation';
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from './prefill-chunks';
 import type { FileProgress, LoadedInfo, LoadPhase, ModelSource } from './protocol';
-import { configureRuntime } from './runtime-env';
+import { configureRuntime, runtimeThreads } from './runtime-env';
 import { ensureModel } from './weights/ensure-model';
 import { yieldToEvents } from './yield-to-events';
 
@@ -50,7 +50,7 @@ export class Engine {
   }
 
   async load(source: ModelSource, cb: LoadCallbacks): Promise<LoadedInfo> {
-    configureRuntime();
+    configureRuntime(source.threads ?? 1);
     const started = performance.now();
     await this.unload();
     let adapter: string | null = null;
@@ -89,7 +89,7 @@ export class Engine {
     cb.progress('warmup', files);
     await generator.generate({ turns: [{ role: 'user', content: 'Hi' }], options: { temperature: 0, topP: 1, maxNewTokens: 1 } }, { started() {}, delta() {} });
     await generator.reset();
-    return { device: source.device, dtype: manifest.dtype, files, loadMs: performance.now() - started, adapter };
+    return { device: source.device, dtype: manifest.dtype, files, loadMs: performance.now() - started, adapter, threads: runtimeThreads() };
   }
 
   /** `receivedAt`: when the request reached the worker, so time to first token includes any wait. */

@@ -19,6 +19,11 @@ export interface ModelSource {
    * 2 GiB limit on reading stored chunks back as one Blob). Tests set it small to exercise the split.
    */
   partBytes?: number;
+  /**
+   * Threads for ONNX Runtime's WebAssembly (CPU kernels on either device). Fixed once the runtime
+   * has started in a worker; the page starts a fresh worker to change it. Absent: 1.
+   */
+  threads?: number;
 }
 
 export interface ChatTurn {
@@ -100,6 +105,8 @@ export interface LoadedInfo {
   files: FileProgress[];
   loadMs: number;
   adapter: string | null;
+  /** WebAssembly threads the runtime actually runs (1 when the browser withheld them). */
+  threads: number;
 }
 
 export type WorkerEvent =

@@ -7,12 +7,19 @@ import { storeFetch } from './weights/store-fetch';
 
 let configured = false;
 
-/** Points transformers.js at self-hosted runtime files and the IndexedDB weight store. Idempotent. */
-export function configureRuntime(): void {
+/**
+ * Points transformers.js at self-hosted runtime files and the IndexedDB weight store, and sets the
+ * WebAssembly thread count. Only the first call counts: ONNX Runtime reads its settings once, when
+ * the first session starts, so a worker keeps the thread count it started with.
+ */
+export function configureRuntime(threads: number): void {
   if (configured) return;
   configured = true;
   const wasm = env.backends.onnx.wasm;
   if (wasm) {
+    // Explicit, because ORT's default is min(4, ceil(cores / 2)): one thread on a 2-core machine.
+    // Without cross-origin isolation ORT falls back to 1 itself and says so in the console.
+    wasm.numThreads = Math.max(1, Math.floor(threads));
     // Object form, set before the first session, as transformers.js 4.3.1 expects.
     wasm.wasmPaths = {
       wasm: new URL(ortWasmUrl, self.location.href).href,
@@ -24,4 +31,9 @@ export function configureRuntime(): void {
   env.useWasmCache = false;
   env.allowLocalModels = false;
   env.fetch = storeFetch;
+}
+
+/** The thread count ONNX Runtime runs with (it lowers the setting to 1 where threads are unavailable). */
+export function runtimeThreads(): number {
+  return env.backends.onnx.wasm?.numThreads ?? 1;
 }

@@ -22,7 +22,7 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
           <strong>{load.target.name}</strong>
           <span className="badge dtype">{load.info.dtype}</span>
           <span className="badge" data-testid="device-badge">
-            {load.info.device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
+            {load.info.device === 'webgpu' ? 'WebGPU' : `WASM (CPU) · ${load.info.threads === 1 ? '1 thread' : `${load.info.threads} threads`}`}
           </span>
           <button type="button" className="button small" onClick={() => void unloadModel()} disabled={busy}>
             Change model

@@ -1,4 +1,5 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { defaultThreads, threadSupport, type ThreadChoice } from '../engine/threads';
 import { useStorageStore } from '../storage/storage-store';
 import { formatBytes } from '../util/format';
 import { CATALOG, type CatalogModel } from './catalog';
@@ -153,6 +154,7 @@ function Advanced() {
           <option value="wasm">WASM (CPU, slow)</option>
         </select>
       </div>
+      <ThreadsField />
       <form className="field custom-model" onSubmit={submit} noValidate>
         <label htmlFor={`${ids}-repo`}>Custom model id</label>
         <input
@@ -182,5 +184,43 @@ function Advanced() {
         </p>
       </form>
     </details>
+  );
+}
+
+/** The WebAssembly thread count; without cross-origin isolation there is one, and the hint says why. */
+function ThreadsField() {
+  const threadChoice = useModelStore((s) => s.threadChoice);
+  const setThreadChoice = useModelStore((s) => s.setThreadChoice);
+  const support = useMemo(() => threadSupport(), []);
+  const id = useId();
+  const counts = Array.from({ length: support.cores }, (_, i) => i + 1);
+  const onChange = (value: string) => setThreadChoice((value === 'auto' ? 'auto' : Number(value)) as ThreadChoice);
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-threads`}>CPU threads</label>
+      <select
+        id={`${id}-threads`}
+        value={support.isolated ? String(threadChoice) : '1'}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={!support.isolated}
+        aria-describedby={`${id}-threads-hint`}
+      >
+        {support.isolated && (
+          <option value="auto">
+            Automatic ({defaultThreads(support.cores)} of {support.cores} cores)
+          </option>
+        )}
+        {(support.isolated ? counts : [1]).map((n) => (
+          <option key={n} value={n}>
+            {n === 1 ? '1 thread' : `${n} threads`}
+          </option>
+        ))}
+      </select>
+      <p id={`${id}-threads-hint`} className="hint muted" data-testid="threads-hint">
+        {support.isolated
+          ? 'For the WASM backend, and the parts of a WebGPU model that run on the CPU. Applies from the next model load.'
+          : `WebAssembly runs on one thread here. ${support.reason ?? ''}`}
+      </p>
+    </div>
   );
 }

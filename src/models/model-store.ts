@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { Device, FileProgress, LoadedInfo, LoadPhase, WorkerFailure } from '../../workers/protocol';
 import { InferenceError } from '../engine/client';
-import { inference } from '../engine/instance';
+import { inference, inferenceWithThreads } from '../engine/instance';
+import { parseThreadChoice, resolveThreads, threadSupport, type ThreadChoice } from '../engine/threads';
 import { detectCapability, type Capability } from './capability';
 import { DEFAULT_HOST, dtypePreference } from './catalog';
 
@@ -27,10 +28,14 @@ interface ModelStore {
   capability: Capability | null;
   host: string;
   deviceChoice: DeviceChoice;
+  /** WebAssembly threads: 'auto' (from the cores) or a count the person chose. */
+  threadChoice: ThreadChoice;
   load: LoadState;
   detect(): Promise<void>;
   setHost(host: string): void;
   setDeviceChoice(choice: DeviceChoice): void;
+  /** Applies from the next model load (the runtime fixes its thread count when it starts). */
+  setThreadChoice(choice: ThreadChoice): void;
   loadModel(target: ModelTarget): Promise<void>;
   retry(): Promise<void>;
   dismiss(): void;
@@ -40,6 +45,7 @@ interface ModelStore {
 
 const HOST_KEY = 'ponder.modelHost';
 const DEVICE_KEY = 'ponder.device';
+const THREADS_KEY = 'ponder.threads';
 
 function readSetting(key: string): string | null {
   try {
@@ -80,6 +86,7 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
   capability: null,
   host: readSetting(HOST_KEY) ?? DEFAULT_HOST,
   deviceChoice: (readSetting(DEVICE_KEY) as DeviceChoice | null) ?? 'auto',
+  threadChoice: parseThreadChoice(readSetting(THREADS_KEY)),
   load: { status: 'idle' },
 
   async detect() {
@@ -96,18 +103,25 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
     set({ deviceChoice });
   },
 
+  setThreadChoice(threadChoice) {
+    writeSetting(THREADS_KEY, String(threadChoice));
+    set({ threadChoice });
+  },
+
   async loadModel(target) {
-    const { host, deviceChoice, capability } = get();
+    const { host, deviceChoice, threadChoice, capability } = get();
     const device = target.device ?? resolveDevice(deviceChoice, capability);
+    const threads = resolveThreads(threadChoice, threadSupport());
     set({ load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
     try {
-      const info = await inference().load(
+      const info = await inferenceWithThreads(threads).load(
         {
           host,
           repo: target.repo,
           revision: target.revision,
           device,
           dtypes: dtypePreference(device, capability?.shaderF16 ?? false),
+          threads,
           ...(target.folder ? { folder: target.folder } : {}),
           ...partBytesForTests(),
         },
