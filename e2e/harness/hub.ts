@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
-import { startHub, type Hub } from '../../tools/hub/index.ts';
+import { startHub, type Hub, type HubOptions } from '../../tools/hub/index.ts';
 
 /** A fresh local hub over the generated fixtures, so each test file's faults stay its own. */
-export function startFixtureHub(): Promise<Hub> {
-  return startHub({ root: inject('hubRoot') });
+export function startFixtureHub(options: Omit<HubOptions, 'root'> = {}): Promise<Hub> {
+  return startHub({ root: inject('hubRoot'), ...options });
 }

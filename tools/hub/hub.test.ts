@@ -477,3 +477,40 @@ describe('close', () => {
     await fixed.close();
   });
 });
+
+describe('storage redirect (huggingface.co: weights 302 to a storage host on another origin)', () => {
+  let redirecting: Hub;
+  beforeAll(async () => {
+    redirecting = await startHub({ root, storageRedirect: true });
+  });
+  afterAll(async () => {
+    await redirecting.close();
+  });
+
+  it('redirects a weight file with the linked headers, and the storage origin serves it with ranges', async () => {
+    const url = `${redirecting.url}/${ORG}/${REPO}/resolve/main/onnx/model.onnx`;
+    const hop = await fetch(url, { redirect: 'manual' });
+    expect(hop.status).toBe(302);
+    expect(hop.headers.get('x-linked-etag')).toBe(`"${sha256(model)}"`);
+    expect(hop.headers.get('x-linked-size')).toBe(String(MODEL_SIZE));
+    expect(hop.headers.get('access-control-allow-origin')).toBe('*');
+    const location = new URL(hop.headers.get('location') ?? '');
+    expect(location.origin).toBe(`http://localhost:${redirecting.port}`);
+    expect(location.pathname).toBe(`/__storage/${ORG}/${REPO}/main/onnx/model.onnx`);
+
+    const followed = await fetch(url);
+    expect(followed.url).toBe(location.href);
+    expect(followed.headers.get('x-linked-etag')).toBeNull();
+    expect(followed.headers.get('etag')).not.toBe(`"${sha256(model)}"`);
+    expect((await bytes(followed)).equals(model)).toBe(true);
+    const ranged = await fetch(url, { headers: { Range: 'bytes=10-19' } });
+    expect(ranged.status).toBe(206);
+    expect((await bytes(ranged)).equals(model.subarray(10, 20))).toBe(true);
+  });
+
+  it('serves other files directly, and weights too when the option is off', async () => {
+    const config = await fetch(`${redirecting.url}/${ORG}/${REPO}/resolve/main/config.json`, { redirect: 'manual' });
+    expect(config.status).toBe(200);
+    expect((await fetch(modelUrl(), { redirect: 'manual' })).status).toBe(200);
+  });
+});

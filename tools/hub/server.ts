@@ -8,7 +8,7 @@ import { sendEmpty, sendHubError, sendJson, type Exchange } from './exchange.ts'
 import { FaultList } from './faults.ts';
 import { HashCache } from './hashes.ts';
 import { handleModelInfo } from './model-info.ts';
-import { handleResolve } from './resolve.ts';
+import { handleResolve, handleStorage } from './resolve.ts';
 import type { FaultRule, Hub, HubOptions, HubRequest } from './types.ts';
 
 export type { Fault, FaultKind, FaultRule, Hub, HubOptions, HubRequest } from './types.ts';
@@ -42,7 +42,7 @@ function formatUrl(host: string, port: number): string {
   return `http://${h}:${port}`;
 }
 
-export async function startHub({ root, port = 0, host = '127.0.0.1' }: HubOptions): Promise<Hub> {
+export async function startHub({ root, port = 0, host = '127.0.0.1', storageRedirect = false }: HubOptions): Promise<Hub> {
   const rootDir = resolvePath(root);
   const faults = new FaultList();
   const hashes = new HashCache();
@@ -85,6 +85,9 @@ export async function startHub({ root, port = 0, host = '127.0.0.1' }: HubOption
       return answerPreflight(req, res);
     }
     if (!segs) return sendHubError(ex, 400, 'Bad path encoding');
+    if (segs[0] === '__storage' && segs.length >= 5 && (method === 'GET' || method === 'HEAD')) {
+      return handleStorage(ex, rootDir, hashes, segs.slice(1));
+    }
     const r = route(segs);
     if (!r) return sendHubError(ex, 404, 'Not found');
     if (method !== 'GET' && method !== 'HEAD') {
@@ -96,7 +99,7 @@ export async function startHub({ root, port = 0, host = '127.0.0.1' }: HubOption
       return sendStatusFault(ex, statusFault.status);
     }
     if (r.kind === 'model') return handleModelInfo(ex, rootDir, hashes, r.org, r.repo);
-    return handleResolve(ex, rootDir, hashes, r.org, r.repo, r.file);
+    return handleResolve(ex, rootDir, hashes, r.org, r.repo, r.revision, r.file, storageRedirect);
   }
 
   const sockets = new Set<Socket>();

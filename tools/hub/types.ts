@@ -48,6 +48,11 @@ export interface HubOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Answer weight files as huggingface.co does: a 302 from `resolve/` to a storage host on another
+   * origin (this hub under its other loopback name, `/__storage/...`). Default false.
+   */
+  storageRedirect?: boolean;
 }
 
 export interface Hub {
