@@ -180,11 +180,11 @@ export class AppSide {
     return this.session.page;
   }
 
-  async run(tokens: number, timeoutMs: number): Promise<AppResult> {
+  async run(tokens: number, timeoutMs: number, prompt = PROMPT): Promise<AppResult & { promptTokens: number }> {
     const { page } = this;
     await page.evaluate(`window.__bench.arm(${tokens})`);
     const busy0 = await mainThreadSeconds(this.cdp);
-    await sendMessage(page, PROMPT);
+    await sendMessage(page, prompt);
     const done = (await withTimeout(page.evaluate('window.__bench.wait()') as Promise<AppDone>, timeoutMs, 'app reply')) as AppDone;
     const busy1 = await mainThreadSeconds(this.cdp);
     if (done.error) throw new Error(`app generate failed: ${done.error.message} ${done.error.detail ?? ''}`);
@@ -201,6 +201,7 @@ export class AppSide {
     return {
       tokensPerSecond: s.tokensPerSecond,
       generatedTokens: s.generatedTokens,
+      promptTokens: s.promptTokens,
       firstTokenMs: s.timeToFirstTokenMs,
       domLine,
       mainThreadTps: done.deltas > 1 ? ((done.deltas - 1) * 1000) / (done.lastDeltaAt - done.firstDeltaAt) : 0,

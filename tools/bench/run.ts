@@ -14,6 +14,7 @@ const BENCHMARKS: Array<() => Promise<{ default: Benchmark }>> = [
   () => import('./render-cost.ts'),
   () => import('./turn-reuse.ts'),
   () => import('./weight-store.ts'),
+  () => import('./wasm-threads.ts'),
 ];
 
 async function main(argv: string[]): Promise<number> {

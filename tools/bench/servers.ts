@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { build, preview, type InlineConfig } from 'vite';
 import { HUB_ROOT } from '../../e2e/harness/global-setup.ts';
+import { crossOriginIsolation } from '../../vite.config.ts';
 import { generateFixtures, type ModelSizeOptions } from '../fixture/generate.ts';
 import { startHub, type Hub } from '../hub/index.ts';
 
@@ -22,8 +23,8 @@ export const RAW_ROOT = resolve('tools/bench/raw');
 export async function buildAndPreview(config: InlineConfig, outDir: string): Promise<Served> {
   const shared: InlineConfig = { ...config, logLevel: 'warn', build: { ...config.build, outDir, emptyOutDir: true } };
   await build(shared);
-  // No COOP/COEP on either server: the app's preview sends none, so ONNX Runtime runs single-threaded
-  // in both, as it does for users of the app today.
+  // Both are cross-origin isolated (the app's own config and the raw config both add the plugin), so
+  // ONNX Runtime may run threaded in both, with the same count (the raw worker uses the app's default).
   const server = await preview({ ...shared, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report its URL');
@@ -41,6 +42,7 @@ export function serveRaw(): Promise<Served> {
     {
       configFile: false,
       root: RAW_ROOT,
+      plugins: [crossOriginIsolation()],
       worker: { format: 'es' },
       build: { target: 'es2022', chunkSizeWarningLimit: 65536 },
     },

@@ -20,6 +20,7 @@ import { IncrementalDecoder } from '../../../workers/incremental-decoder.ts';
 import { ChoosingLogitsProcessor } from '../../../workers/sampling-processor.ts';
 import { yieldToEvents } from '../../../workers/yield-to-events.ts';
 import type { RawLoaded, RawReply, RawRequest, RawResult, RawRun } from './messages.ts';
+import { defaultThreads } from '../../../src/engine/threads';
 
 let tokenizer: PreTrainedTokenizer | null = null;
 let model: PreTrainedModel | null = null;
@@ -36,7 +37,11 @@ function inputsFor(prompt: string): { input_ids: Tensor; attention_mask: Tensor 
 async function load(req: Extract<RawRequest, { type: 'load' }>): Promise<RawLoaded> {
   const started = performance.now();
   const wasm = env.backends.onnx.wasm;
-  if (wasm) wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href, mjs: new URL(ortMjsUrl, self.location.href).href };
+  if (wasm) {
+    wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href, mjs: new URL(ortMjsUrl, self.location.href).href };
+    // The app's default thread count (its page is isolated too), so raw and app differ only in the app.
+    wasm.numThreads = self.crossOriginIsolated ? defaultThreads(navigator.hardwareConcurrency) : 1;
+  }
   env.remoteHost = `${req.hub.replace(/\/$/, '')}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.useBrowserCache = false;
