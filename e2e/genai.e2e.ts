@@ -69,6 +69,16 @@ describe.each<Backend>(['webgpu', 'wasm'])('a GenAI build on %s', (backend) => {
     expect((await reply.getByTestId('answer').innerText()).replace(/\s+/g, ' ')).toContain('The sum is');
     expect(await reply.locator('.answer-card').count()).toBe(1);
     expect(await reply.getByTestId('message-stats').textContent()).toContain(`${GENAI_FIXTURE.dtypes[0]} on ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}`);
+    // GroupQueryAttention on WebGPU writes its KV cache in place (workers/static-kv.ts); WASM copies per step.
+    expect(await page.getByTestId('model-chip').getAttribute('data-kv-cache')).toBe(backend === 'webgpu' ? 'in-place' : 'per-step');
+    await reply.locator('.thinking-toggle').click();
+    const squash = (t: string | null | undefined) => (t ?? '').replace(/\s+/g, ' ').trim();
+    await expect.poll(async () => squash(await reply.locator('.thinking-body').innerText())).toBe(squash(GENAI_FIXTURE.thinking));
+    // The next turn starts from the kept cache (up to the last <｜Assistant｜>) and says the same again.
+    await sendMessage(page, 'And 2 + 3 again?');
+    expect(await waitForReply(page, 2)).toBe('done');
+    const second = page.locator('article.message.assistant').nth(1);
+    expect((await second.getByTestId('answer').innerText()).replace(/\s+/g, ' ')).toContain('The sum is');
     // The folder's files came from the hub under their own paths; nothing else was asked for.
     const fetched = requests.filter((u) => u.includes('/resolve/'));
     expect(fetched.some((u) => u.endsWith(`${GENAI_MODEL_DIR}/${GENAI_DATA_FILE}`))).toBe(true);

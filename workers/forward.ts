@@ -1,4 +1,6 @@
 import { Tensor, type DynamicCache, type PreTrainedModel } from '@huggingface/transformers';
+import { kvLayout } from './kv-layout';
+import { StaticKv, type OrtSession, type OrtTensor } from './static-kv';
 import { nextChunk, type ChunkLimits } from './prefill-chunks';
 
 function int64(values: readonly number[], dims: number[]): Tensor {
@@ -8,30 +10,11 @@ function int64(values: readonly number[], dims: number[]): Tensor {
 /** Graphs that take `num_logits_to_keep` compute logits for this many positions only; others ignore it. */
 const KEEP_LAST = new Tensor('int64', BigInt64Array.of(1n), []);
 
-interface InputMeta {
-  name: string;
-  type: string;
-  shape: Array<number | string>;
-}
-
-/**
- * The empty cache of a first forward pass, shaped [batch 1, KV heads, 0, head size]. transformers.js
- * would build it from the graph's input metadata and turn every named dimension but the batch into 0;
- * GenAI builds from v0.15 name the head size (`kv_cache_dim`), so the config's numbers are used instead.
- */
+/** The empty cache of a first forward pass: [batch 1, KV heads, 0, head size] per layer. */
 function emptyEntries(model: PreTrainedModel): Record<string, Tensor> {
-  const session = (model as unknown as { sessions: Record<string, { inputMetadata: InputMeta[] }> }).sessions.model;
-  const config = model.config as { num_key_value_heads?: number; num_attention_heads?: number; head_dim?: number; hidden_size?: number };
-  const heads = config.num_key_value_heads ?? config.num_attention_heads ?? 0;
-  const headDim = config.head_dim ?? (config.hidden_size ?? 0) / (config.num_attention_heads ?? 1);
-  const entries: Record<string, Tensor> = {};
-  for (const meta of session?.inputMetadata ?? []) {
-    if (!meta.name.startsWith('past_key_values.')) continue;
-    const [, h, , d] = meta.shape;
-    const dims = [1, typeof h === 'number' ? h : heads, 0, typeof d === 'number' ? d : headDim];
-    entries[meta.name] = new Tensor(meta.type as 'float32', meta.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims);
-  }
-  return entries;
+  const { names, type, heads, headDim } = kvLayout(model);
+  const data = () => (type === 'float16' ? new Uint16Array(0) : new Float32Array(0));
+  return Object.fromEntries(names.map((name) => [name, new Tensor(type, data(), [1, heads, 0, headDim])]));
 }
 
 /**
@@ -50,18 +33,43 @@ function keepPresent(outputs: Record<string, Tensor>, cache: DynamicCache, prote
   }
 }
 
+/** The last position's logits of a [1, S, V] output, as float32. */
+function lastRow(logits: Tensor): Float32Array {
+  // Only the last position's row is kept: the copy is one vocabulary wide, whatever the chunk was.
+  return logits.slice(null, -1, null).to('float32').data as Float32Array;
+}
+
+interface FeedOptions {
+  /** Asked between chunks; true ends the feed early (returns null). */
+  stop?: () => boolean;
+  /** Tensors a kept snapshot still holds: never disposed (the per-step cache only). */
+  protect?: ReadonlySet<Tensor>;
+}
+
 /**
  * Feeds `ids` to the model after the tokens `cache` already holds, in chunks that keep every buffer
  * within the device's limits, and returns the logits of the last position (float32), or null when
- * `stop()` said so between chunks. Tensors in `protect` are never disposed (a kept snapshot's). The cache then covers every token fed; on a failure it is left
- * half-updated and must be dropped.
+ * `stop()` said so between chunks. The cache then covers every token fed; on a failure it is left
+ * half-updated and must be dropped (an in-place cache keeps what it held before this feed began).
  */
 export async function feed(
+  model: PreTrainedModel,
+  cache: DynamicCache | StaticKv,
+  ids: readonly number[],
+  limits: ChunkLimits,
+  options: FeedOptions = {},
+): Promise<Float32Array | null> {
+  if (ids.length === 0) throw new Error('Nothing was fed to the model.');
+  return cache instanceof StaticKv ? feedInPlace(model, cache, ids, limits, options) : feedGrowing(model, cache, ids, limits, options);
+}
+
+/** transformers.js's way: each pass returns new, longer `present.*` tensors that replace the cache's. */
+async function feedGrowing(
   model: PreTrainedModel,
   cache: DynamicCache,
   ids: readonly number[],
   limits: ChunkLimits,
-  { stop = () => false, protect = new Set<Tensor>() }: { stop?: () => boolean; protect?: ReadonlySet<Tensor> } = {},
+  { stop = () => false, protect = new Set<Tensor>() }: FeedOptions,
 ): Promise<Float32Array | null> {
   let last: Float32Array | null = null;
   if (Object.keys(cache).length === 0) cache.update(emptyEntries(model));
@@ -69,9 +77,8 @@ export async function feed(
     if (start > 0 && stop()) return null;
     const past = cache.get_seq_length();
     const size = nextChunk(limits, past, ids.length - start);
-    const chunk = ids.slice(start, start + size);
     const outputs = (await model.forward({
-      input_ids: int64(chunk, [1, size]),
+      input_ids: int64(ids.slice(start, start + size), [1, size]),
       attention_mask: int64(new Array<number>(past + size).fill(1), [1, past + size]),
       past_key_values: cache,
       num_logits_to_keep: KEEP_LAST,
@@ -79,10 +86,50 @@ export async function feed(
     keepPresent(outputs, cache, protect);
     const logits = outputs.logits;
     if (!logits) throw new Error('The model returned no logits.');
-    // Only the last position's row is kept: the copy is one vocabulary wide, whatever the chunk was.
-    last = start + size === ids.length ? (logits.slice(null, -1, null).to('float32').data as Float32Array) : null;
     start += size;
+    last = start === ids.length ? lastRow(logits) : null;
   }
-  if (!last) throw new Error('Nothing was fed to the model.');
+  return last;
+}
+
+/**
+ * The session itself, with the cache's buffers as both `past_key_values.*` and pre-allocated
+ * `present.*`: GroupQueryAttention writes the new positions in place (see static-kv.ts). The mask
+ * spans the valid positions only; GQA takes seqlens_k and the total length from it.
+ */
+async function feedInPlace(
+  model: PreTrainedModel,
+  cache: StaticKv,
+  ids: readonly number[],
+  limits: ChunkLimits,
+  { stop = () => false }: FeedOptions,
+): Promise<Float32Array | null> {
+  const session = (model as unknown as { sessions: { model: OrtSession } }).sessions.model;
+  const Ort = cache.storage.Tensor;
+  const ortInt64 = (values: readonly number[], dims: number[]) => new Ort('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+  const wants = new Set(session.inputNames);
+  let last: Float32Array | null = null;
+  for (let start = 0; start < ids.length; ) {
+    if (start > 0 && stop()) return null;
+    const past = cache.length;
+    const size = nextChunk(limits, past, ids.length - start);
+    cache.reserve(past + size);
+    const { feeds, fetches } = cache.bindings();
+    const inputs: Record<string, OrtTensor> = {
+      ...feeds,
+      input_ids: ortInt64(ids.slice(start, start + size), [1, size]),
+      attention_mask: ortInt64(new Array<number>(past + size).fill(1), [1, past + size]),
+    };
+    if (wants.has('position_ids')) inputs.position_ids = ortInt64(Array.from({ length: size }, (_, i) => past + i), [1, size]);
+    if (wants.has('num_logits_to_keep')) inputs.num_logits_to_keep = new Ort('int64', BigInt64Array.of(1n), []);
+    const outputs = await session.run(inputs, { logits: null, ...fetches });
+    cache.length = past + size;
+    const logits = outputs.logits;
+    if (!logits) throw new Error('The model returned no logits.');
+    start += size;
+    // Rewrapped by type, data and dims: this output is an instance of ORT's bundled class, not of the
+    // onnxruntime-common class transformers.js's Tensor recognises.
+    last = start === ids.length ? lastRow(new Tensor(logits.type as 'float32', logits.data as Float32Array, [...logits.dims])) : null;
+  }
   return last;
 }

@@ -1,11 +1,12 @@
-import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
+import type { DynamicCache, PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { promptIds as chatPromptIds } from './chat-prompt';
 import { continuationIds, type ReplyRecord } from './continuation';
 import { ExplainedError, failedWhile } from './errors';
 import { feed } from './forward';
 import { IncrementalDecoder } from './incremental-decoder';
-import { KvCacheSlot, snapshotOf, type KvSnapshot } from './kv-cache';
+import { KvCacheSlot, StaticKvSlot, type KvSlot, type KvSnapshot } from './kv-cache';
 import type { ChunkLimits } from './prefill-chunks';
+import { staticKvFor, type KvStorage, type StaticKv } from './static-kv';
 import type { ChatTurn, GenerationStats, SamplingOptions, StopReason } from './protocol';
 import { randomSource } from './seeded-random';
 import { ThinkingBudget } from './thinking-budget';
@@ -52,15 +53,20 @@ export class Generator {
   private readonly eosIds: Set<number>;
   /** `<｜Assistant｜>`, where a turn's prompt stops being shared with the next turn's; -1 if absent. */
   private readonly assistantId: number;
-  private readonly kv = new KvCacheSlot();
+  private readonly kv: KvSlot<DynamicCache> | KvSlot<StaticKv>;
+  /** 'in-place' when the cache is updated where it lies (GQA graphs on a storage given), else copied per step. */
+  readonly kvCache: 'in-place' | 'per-step';
   private lastReply: ReplyRecord | null = null;
   private running = false;
   private interrupted = false;
 
-  constructor(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, limits: ChunkLimits) {
+  /** `inPlace`: where an in-place cache's buffers live, for GroupQueryAttention graphs only (see static-kv.ts). */
+  constructor(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, limits: ChunkLimits, inPlace: KvStorage | null = null) {
     this.tokenizer = tokenizer;
     this.model = model;
     this.limits = limits;
+    this.kv = inPlace ? new StaticKvSlot(() => staticKvFor(model, inPlace)) : new KvCacheSlot();
+    this.kvCache = inPlace ? 'in-place' : 'per-step';
     this.eosIds = eosIdsOf(model);
     const assistant = tokenizer.convert_tokens_to_ids(ASSISTANT) as unknown;
     this.assistantId = typeof assistant === 'number' ? assistant : -1;
@@ -117,7 +123,9 @@ export class Generator {
     };
     const stop = () => this.interrupted;
 
-    const { cache, reused, protect } = await this.kv.take(promptIds);
+    // One slot kind per model, so the cache it hands out is always its own kind.
+    const kv = this.kv as KvSlot<DynamicCache | StaticKv>;
+    const { cache, reused, protect } = await kv.take(promptIds);
     const count = new Intl.NumberFormat('en');
     let where = `While reading the prompt (${count.format(promptIds.length - reused)} tokens)`;
     // The prompt up to its last <｜Assistant｜> is what the next turn's prompt will start with.
@@ -128,10 +136,7 @@ export class Generator {
       const snapshotAt = cut > reused ? cut : null;
       if (snapshotAt !== null) {
         logits = await feed(model, cache, promptIds.slice(reused, snapshotAt), this.limits, { stop, protect });
-        if (logits) {
-          turn = snapshotOf(cache, promptIds.slice(0, snapshotAt));
-          for (const t of Object.values(turn.entries)) protect.add(t);
-        }
+        if (logits) turn = kv.snapshot(cache, promptIds.slice(0, snapshotAt), protect);
       }
       const from = snapshotAt ?? reused;
       if ((snapshotAt === null || turn) && from < promptIds.length) {
@@ -151,12 +156,12 @@ export class Generator {
       }
     } catch (error) {
       // A half-updated cache no longer matches any token list; a snapshot taken before the failure does.
-      await this.kv.keep(cache, [], turn);
+      await kv.keep(cache, [], turn);
       throw failedWhile(where, error);
     }
     // The cache holds every token fed: the prompt and the reply but its last token.
     const sequence = [...promptIds, ...replyIds];
-    await this.kv.keep(cache, sequence, turn);
+    await kv.keep(cache, sequence, turn);
     emit(decoder.flush());
     this.lastReply = { templateIds, ids: [...priorIds, ...replyIds], text: continuation + text };
 

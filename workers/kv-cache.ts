@@ -1,4 +1,5 @@
 import { DynamicCache, Tensor } from '@huggingface/transformers';
+import type { StaticKv } from './static-kv';
 
 /** True when `ids` begins with every id of `prefix`. */
 export function startsWith(ids: readonly number[], prefix: readonly number[]): boolean {
@@ -32,10 +33,26 @@ export function cachedIdsOf(sequence: readonly number[]): number[] {
 
 type Entries = Record<string, Tensor>;
 
-/** Cache entries and the exact token ids they cover. */
+/** Cache entries (none for an in-place cache, whose buffers the slot keeps) and the exact token ids they cover. */
 export interface KvSnapshot {
   entries: Entries;
   ids: number[];
+}
+
+/** What a request gets from a slot: a cache, how many prompt tokens it covers, and tensors to leave alone. */
+export interface TakenCache<C> {
+  cache: C;
+  reused: number;
+  protect: Set<Tensor>;
+}
+
+/** Where the Generator keeps its KV cache between requests; see the two kinds below. */
+export interface KvSlot<C> {
+  take(promptIds: readonly number[]): Promise<TakenCache<C>>;
+  /** The cache as it is now, covering `ids`, for the next turn; its tensors join `protect`. */
+  snapshot(cache: C, ids: number[], protect: Set<Tensor>): KvSnapshot;
+  keep(cache: C | null, sequence: readonly number[], turn: KvSnapshot | null): Promise<void>;
+  clear(): Promise<void>;
 }
 
 const tensorsOf = (...kept: Array<KvSnapshot | null | undefined>) => new Set(kept.flatMap((k) => (k ? Object.values(k.entries) : [])));
@@ -65,7 +82,7 @@ export function snapshotOf(cache: DynamicCache, ids: number[]): KvSnapshot {
  * afterwards. Tensors the turn snapshot holds are protected: the loop must not dispose them when it
  * moves past them. The slot owns every GPU buffer it holds and disposes what it drops.
  */
-export class KvCacheSlot {
+export class KvCacheSlot implements KvSlot<DynamicCache> {
   private full: KvSnapshot | null = null;
   private turn: KvSnapshot | null = null;
 
@@ -87,6 +104,12 @@ export class KvCacheSlot {
     await release(Object.values(full?.entries ?? {}), protect);
     if (this.turn && fromTurn > 0) return { cache: new DynamicCache(this.turn.entries), reused: fromTurn, protect };
     return { cache: new DynamicCache(), reused: 0, protect };
+  }
+
+  snapshot(cache: DynamicCache, ids: number[], protect: Set<Tensor>): KvSnapshot {
+    const snap = snapshotOf(cache, ids);
+    for (const t of Object.values(snap.entries)) protect.add(t);
+    return snap;
   }
 
   /**
@@ -111,5 +134,51 @@ export class KvCacheSlot {
     this.full = null;
     this.turn = null;
     await release(dropped, new Set());
+  }
+}
+
+/**
+ * The same reuse over one in-place cache (static-kv.ts). Its buffers are written only past the
+ * valid length, so every kept prefix stays true until a request writes over it: the last reply's
+ * tokens (Continue) and the last prompt up to its final `<｜Assistant｜>` (the next turn) are both
+ * just lengths of the one cache. A request that reuses n tokens writes from n on, so the reply's
+ * record goes, and the turn's survives when it is at most n long (it is a prefix of the new prompt).
+ */
+export class StaticKvSlot implements KvSlot<StaticKv> {
+  private full: number[] | null = null;
+  private turn: number[] | null = null;
+  private cache: StaticKv | null = null;
+
+  constructor(private readonly create: () => StaticKv) {}
+
+  async take(promptIds: readonly number[]): Promise<TakenCache<StaticKv>> {
+    const fromFull = this.full ? reusablePrefix(this.full, promptIds) : 0;
+    const fromTurn = this.turn ? reusablePrefix(this.turn, promptIds) : 0;
+    const reused = Math.max(fromFull, fromTurn);
+    if (fromTurn === 0) this.turn = null;
+    this.full = null;
+    // The buffers stay allocated across requests (and conversations): only the valid length changes.
+    const cache = (this.cache ??= this.create());
+    cache.length = reused;
+    return { cache, reused, protect: new Set() };
+  }
+
+  snapshot(_cache: StaticKv, ids: number[]): KvSnapshot {
+    return { entries: {}, ids };
+  }
+
+  async keep(cache: StaticKv | null, sequence: readonly number[], turn: KvSnapshot | null): Promise<void> {
+    const ids = cachedIdsOf(sequence);
+    if (turn) this.turn = turn.ids;
+    // Checked rather than trusted: a cache covering other tokens (a Stop mid-prompt) is recomputed.
+    // A failed request leaves its length at the last whole pass; the turn it recorded lies before that.
+    this.full = cache && cache.length === ids.length ? ids : null;
+  }
+
+  async clear(): Promise<void> {
+    this.full = null;
+    this.turn = null;
+    this.cache?.release();
+    this.cache = null;
   }
 }

@@ -107,6 +107,8 @@ export interface LoadedInfo {
   adapter: string | null;
   /** WebAssembly threads the runtime actually runs (1 when the browser withheld them). */
   threads: number;
+  /** 'in-place': the KV cache is updated where it lies (GQA on WebGPU); 'per-step': each step makes a longer copy. */
+  kvCache: 'in-place' | 'per-step';
 }
 
 export type WorkerEvent =

@@ -18,7 +18,7 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
         ☰
       </button>
       {load.status === 'ready' ? (
-        <div className="model-chip" data-testid="model-chip">
+        <div className="model-chip" data-testid="model-chip" data-kv-cache={load.info.kvCache}>
           <strong>{load.target.name}</strong>
           <span className="badge dtype">{load.info.dtype}</span>
           <span className="badge" data-testid="device-badge">

@@ -24,7 +24,7 @@ describe('InferenceClient', () => {
       if (req.type !== 'load') return;
       send({ type: 'progress', id: req.id, phase: 'download', files: [{ path: 'a', loaded: 1, total: 2 }] });
       send({ type: 'progress', id: 'someone-else', phase: 'download', files: [] });
-      send({ type: 'loaded', id: req.id, info: { device: 'wasm', dtype: 'q4', files: [], loadMs: 5, adapter: null, threads: 1 } });
+      send({ type: 'loaded', id: req.id, info: { device: 'wasm', dtype: 'q4', files: [], loadMs: 5, adapter: null, threads: 1, kvCache: 'per-step' } });
     });
     const client = new InferenceClient(ch.port);
     const phases: string[] = [];

@@ -19,6 +19,19 @@ export interface Served {
   dtype: Dtype;
   /** External-data files beside the graph, for use_external_data_format. */
   dataChunks: number;
+  /**
+   * 'group-query' when the graph's attention is GroupQueryAttention, which can update a KV cache in
+   * place; 'other' for graphs that concatenate (or that are too large to inspect cheaply).
+   */
+  attention: 'group-query' | 'other';
+}
+
+/** Graphs up to this size are read to learn their attention op; larger ones hold their weights inline. */
+const INSPECT_GRAPH_BYTES = 64 * 1024 * 1024;
+
+async function attentionOf(graph: StoredFile): Promise<Served['attention']> {
+  if (graph.size > INSPECT_GRAPH_BYTES) return 'other';
+  return graphOpTypes(await bytesOf(graph)).has('GroupQueryAttention') ? 'group-query' : 'other';
 }
 
 const encoder = new TextEncoder();
@@ -88,7 +101,7 @@ async function serveTransformersJs(manifest: ModelManifest, partBytes: number): 
     dataChunks = await splitData(manifest, await stored(manifest, graphPath), graphPath, partBytes, entries);
   }
   serveModel(manifest, entries);
-  return { dtype: manifest.dtype, dataChunks };
+  return { dtype: manifest.dtype, dataChunks, attention: await attentionOf(await stored(manifest, graphPath)) };
 }
 
 /** The dtype a GenAI graph computes in: float16 KV and activations or float32, 4-bit weights or not. */
@@ -142,7 +155,8 @@ async function serveGenai(manifest: ModelManifest, partBytes: number): Promise<S
     throw new ExplainedError('unsupported', `${at('genai_config.json')} names the model file ${config.filename}, which the folder does not have.`);
   }
   const entries = new Map<string, ServedEntry>();
-  const dataChunks = await splitData(manifest, await stored(manifest, graphPath), 'onnx/model.onnx', partBytes, entries);
+  const graph = await stored(manifest, graphPath);
+  const dataChunks = await splitData(manifest, graph, 'onnx/model.onnx', partBytes, entries);
   // The folder's other files (tokenizer, chat template, configs) where transformers.js looks: the root.
   for (const f of manifest.files) {
     const name = f.path.slice(folder ? folder.length + 1 : 0);
@@ -151,7 +165,7 @@ async function serveGenai(manifest: ModelManifest, partBytes: number): Promise<S
   entries.set('config.json', { kind: 'bytes', bytes: json(transformersConfig(config, dataChunks)) });
   if (!entries.has('generation_config.json')) entries.set('generation_config.json', { kind: 'bytes', bytes: json(generationConfig(config)) });
   serveModel(manifest, entries);
-  return { dtype: 'fp32', dataChunks };
+  return { dtype: 'fp32', dataChunks, attention: await attentionOf(graph) };
 }
 
 /** Makes the stored model loadable by transformers.js through storeFetch, and says how to ask for it. */

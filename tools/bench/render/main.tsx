@@ -19,7 +19,7 @@ useModelStore.setState({
   load: {
     status: 'ready',
     target: { name: 'Recorded trace', repo: 'bench/recorded-trace', revision: 'main' },
-    info: { device: 'wasm', dtype: 'fp32', files: [], loadMs: 0, adapter: null, threads: 1 },
+    info: { device: 'wasm', dtype: 'fp32', files: [], loadMs: 0, adapter: null, threads: 1, kvCache: 'per-step' },
   },
 });
 

@@ -1,0 +1,151 @@
+// The in-place KV cache (static-kv.ts) on the real GroupQueryAttention fixture (tiny-r1-genai, ONNX
+// Runtime GenAI layout) in onnxruntime-node: the Generator's replies match the growing cache's token
+// for token, across chunked prefill, capacity growth, Continue and the next turn's reuse. The
+// PreTrainedModel around the session is reduced to what the in-place path reads (the session, the
+// config the app derives from genai_config.json); the session and ORT's kernels are the real ones.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENAI_FIXTURE, generateFixtures, TOKENIZER } from '../tools/fixture/fixtures.ts';
+import { greedyDecode, type GenaiConfig } from '../tools/fixture/genai-decode.ts';
+import { GENAI_MODEL_DIR } from '../tools/fixture/genai-files.ts';
+import { promptIds } from '../tools/fixture/genai-prompts.ts';
+import { Generator } from './generation.ts';
+import type { ChunkLimits } from './prefill-chunks.ts';
+import type { ChatTurn, SamplingOptions } from './protocol.ts';
+import { capacityFor, cpuKvStorage, StaticKv, type KvStorage, type OrtTensorClass } from './static-kv.ts';
+import { generationConfig, parseGenaiConfig, transformersConfig } from './weights/genai-config.ts';
+
+const INFO = GENAI_FIXTURE;
+const QUESTION = 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.';
+const GREEDY: SamplingOptions = { temperature: 0, topP: 1, maxNewTokens: 200 };
+
+let root = '';
+let modelDir = '';
+let genai: GenaiConfig;
+let tokenizer: PreTrainedTokenizer;
+let session: ort.InferenceSession;
+let model: PreTrainedModel;
+let storage: KvStorage;
+
+const roomy: ChunkLimits = { maxBufferBytes: 2 ** 30, vocabSize: INFO.size.vocabSize, numHeads: INFO.size.numHeads };
+/** Room for 12 positions of logits per pass: prompts go in many chunks. */
+const cramped: ChunkLimits = { ...roomy, maxBufferBytes: 2 * 4 * INFO.size.vocabSize * 12 };
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ponder-inplace-'));
+  await generateFixtures(root, { only: [INFO.repo] });
+  modelDir = join(root, INFO.id, GENAI_MODEL_DIR);
+  const json: unknown = JSON.parse(await readFile(join(modelDir, 'genai_config.json'), 'utf8'));
+  genai = json as GenaiConfig;
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  tokenizer = await AutoTokenizer.from_pretrained(modelDir);
+  session = await ort.InferenceSession.create(join(modelDir, 'model.onnx'));
+  const parsed = parseGenaiConfig(json, 'genai_config.json');
+  model = { sessions: { model: session }, config: transformersConfig(parsed, 1), generation_config: generationConfig(parsed) } as unknown as PreTrainedModel;
+  // onnxruntime-node's own class: ORT binds pre-allocated outputs only when they are instances of it.
+  storage = cpuKvStorage(ort.Tensor as unknown as OrtTensorClass);
+});
+
+afterAll(async () => {
+  await session?.release();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function reply(gen: Generator, turns: ChatTurn[], options = GREEDY, continuation?: string) {
+  let text = '';
+  const result = await gen.generate({ turns, options, ...(continuation ? { continuation } : {}) }, { started() {}, delta: (t) => void (text += t) });
+  return { text, ...result };
+}
+
+/** What the growing cache (the GenAI loop of the fixture tests, no shared buffer) decodes for these turns. */
+async function growingReply(turns: ChatTurn[]): Promise<string> {
+  const { tokens } = await greedyDecode(ort.Tensor, session, promptIds(tokenizer, turns), { decoder: genai.model.decoder, kvType: 'float32', eosId: TOKENIZER.ids.eos, maxNewTokens: 200 });
+  return tokenizer.decode(tokens, { skip_special_tokens: true });
+}
+
+describe('in-place KV cache on GroupQueryAttention', () => {
+  it('a reply matches the growing cache token for token, prefilled whole or in 12-token chunks', async () => {
+    const turns: ChatTurn[] = [{ role: 'user', content: QUESTION }];
+    const expected = await growingReply(turns);
+    expect(expected).toBe(INFO.reply);
+    for (const limits of [roomy, cramped]) {
+      const gen = new Generator(tokenizer, model, limits, storage);
+      expect(gen.kvCache).toBe('in-place');
+      const r = await reply(gen, turns);
+      expect(r.text).toBe(expected);
+      expect(r.reason).toBe('eos');
+      await gen.reset();
+    }
+  });
+
+  it('grows past its first 1,024 positions without losing what it held', async () => {
+    const long = Array.from({ length: 60 }, () => QUESTION).join(' ');
+    const turns: ChatTurn[] = [{ role: 'user', content: long }];
+    const gen = new Generator(tokenizer, model, cramped, storage);
+    const r = await reply(gen, turns);
+    expect(r.stats.promptTokens).toBeGreaterThan(1024);
+    expect(r.text).toBe(await growingReply(turns));
+    await gen.reset();
+  });
+
+  it('the next turn reuses the prompt up to the last <｜Assistant｜> and answers as a recompute does', async () => {
+    const first: ChatTurn[] = [{ role: 'user', content: QUESTION }];
+    const gen = new Generator(tokenizer, model, roomy, storage);
+    const a = await reply(gen, first);
+    const second: ChatTurn[] = [...first, { role: 'assistant', content: a.text }, { role: 'user', content: `${QUESTION} Again.` }];
+    const b = await reply(gen, second);
+    expect(b.stats.reusedCacheTokens).toBeGreaterThan(0);
+    const fresh = new Generator(tokenizer, model, roomy, storage);
+    const c = await reply(fresh, second);
+    expect(c.stats.reusedCacheTokens).toBe(0);
+    expect(b.text).toBe(c.text);
+    await gen.reset();
+    await fresh.reset();
+  });
+
+  it('Continue picks up a cut-off reply from the kept cache and ends as one uninterrupted reply', async () => {
+    const turns: ChatTurn[] = [{ role: 'user', content: QUESTION }];
+    const gen = new Generator(tokenizer, model, roomy, storage);
+    const cut = await reply(gen, turns, { ...GREEDY, maxNewTokens: 9 });
+    expect(cut.reason).toBe('length');
+    const rest = await reply(gen, turns, GREEDY, cut.text);
+    expect(rest.stats.reusedCacheTokens).toBeGreaterThan(0);
+    expect(cut.text + rest.text).toBe(INFO.reply);
+    await gen.reset();
+  });
+});
+
+describe('StaticKv buffers', () => {
+  it('capacity doubles from 1,024 and stops at the model context', () => {
+    expect([1, 1024, 1025, 5000].map((n) => capacityFor(n, 32_768))).toEqual([1024, 1024, 2048, 8192]);
+    expect(capacityFor(20_000, 20_480)).toBe(20_480);
+    expect(() => capacityFor(40_000, 32_768)).toThrow(/at most 32768/);
+  });
+
+  it('keeps every head\'s valid positions when it grows, and binds one tensor as past and present', () => {
+    const layout = { names: ['past_key_values.0.key'], type: 'float32' as const, heads: 2, headDim: 4 };
+    const kv = new StaticKv(layout, storage, 32_768);
+    kv.reserve(10);
+    const before = kv.bindings();
+    const data = before.feeds['past_key_values.0.key']?.data as Float32Array;
+    for (let h = 0; h < 2; h++) for (let p = 0; p < 3; p++) data.fill(h * 10 + p + 1, (h * 1024 + p) * 4, (h * 1024 + p + 1) * 4);
+    kv.length = 3;
+    kv.reserve(1500);
+    const after = kv.bindings();
+    expect(after.feeds['past_key_values.0.key']).toBe(after.fetches['present.0.key']);
+    const grown = after.feeds['past_key_values.0.key'];
+    expect(grown?.dims).toEqual([1, 2, 2048, 4]);
+    const g = grown?.data as Float32Array;
+    for (let h = 0; h < 2; h++) {
+      for (let p = 0; p < 3; p++) expect(Array.from(g.subarray((h * 2048 + p) * 4, (h * 2048 + p + 1) * 4))).toEqual([1, 1, 1, 1].map(() => h * 10 + p + 1));
+      expect(g[(h * 2048 + 3) * 4]).toBe(0);
+    }
+    kv.release();
+    expect(kv.length).toBe(0);
+  });
+});
