@@ -73,6 +73,11 @@ describe('storage manager', () => {
     // SwiftShader: WebGPU without shader-f16. The 1.5B runs with q4; the 7B ships only q4f16.
     await expect.poll(() => cards.nth(0).getByTestId('fit').textContent()).toMatch(/lacks shader-f16/);
     expect(await cards.nth(0).textContent()).toMatch(/q4 · 2.0 GB download · GPU/);
+    // The memory estimate: how much thinking fits, and what that rests on (this machine's RAM, if reported).
+    expect(await cards.nth(0).getByTestId('fits-context').textContent()).toMatch(
+      /^Fits (the full|about) \d+k tokens of thinking here\. Estimate: \d+(\.\d)? GB for weights, KV cache and logits[,;] /,
+    );
+    expect(await cards.nth(1).getByTestId('fits-context').count()).toBe(0);
     expect(await cards.nth(1).getByTestId('fit').textContent()).toMatch(/Does not fit: Its weights \(q4f16\) need the WebGPU shader-f16 feature/);
     expect(await cards.nth(1).getByRole('button', { name: 'Load' }).isDisabled()).toBe(true);
     expect(await cards.nth(0).getByRole('button', { name: 'Load' }).isEnabled()).toBe(true);

@@ -1,6 +1,9 @@
 import { useId } from 'react';
+import { loadedContext } from '../models/memory-fit';
+import { useModelStore } from '../models/model-store';
 import { useChatStore } from './chat-store';
 import { DEFAULT_SETTINGS, MATH_DIRECTIVE } from './conversation';
+import { capNote, replyCap } from './reply-cap';
 
 const MAX_CONTEXT = 32_768;
 
@@ -15,6 +18,9 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
   const update = useChatStore((s) => s.updateSettings);
   const id = useId();
   const outOfRange = settings.temperature < 0.5 || settings.temperature > 0.7;
+  // What the loaded model fits on this device (null for a custom model, which stays uncapped).
+  const fitted = useModelStore(loadedContext);
+  const cap = replyCap(fitted);
 
   return (
     <section className="settings" aria-labelledby={`${id}-title`} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
@@ -60,8 +66,16 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
           step={256}
           value={settings.maxNewTokens}
           onChange={(e) => update({ maxNewTokens: Math.min(MAX_CONTEXT, Math.max(1, Math.floor(Number(e.target.value) || DEFAULT_SETTINGS.maxNewTokens))) })}
+          aria-describedby={fitted !== null ? `${id}-max-hint ${id}-max-cap` : `${id}-max-hint`}
         />
-        <p className="hint muted">Hard problems need 10,000–25,000 thinking tokens; the model's limit is 32,768.</p>
+        <p id={`${id}-max-hint`} className="hint muted">
+          Hard problems need 10,000–25,000 thinking tokens; the model's limit is 32,768.
+        </p>
+        {fitted !== null && cap !== null && (
+          <p id={`${id}-max-cap`} className={settings.maxNewTokens > cap ? 'hint warn' : 'hint muted'} data-testid="reply-cap">
+            {capNote(fitted)}
+          </p>
+        )}
       </div>
       <div className="setting">
         <label htmlFor={`${id}-budget`}>Thinking budget (tokens, optional)</label>

@@ -36,10 +36,10 @@ function scriptedEngine(reply = REPLY) {
   return { engine, calls };
 }
 
-function setup(initial: unknown[] = [], reply?: string) {
+function setup(initial: unknown[] = [], reply?: string, contextLimit?: () => number | null) {
   const repo = createMemoryRepo(initial);
   const { engine, calls } = scriptedEngine(reply);
-  const store = createChatStore({ repo, engine: () => engine });
+  const store = createChatStore({ repo, engine: () => engine, ...(contextLimit ? { contextLimit } : {}) });
   return { store, repo, calls };
 }
 
@@ -124,6 +124,39 @@ describe('chat store', () => {
     expect(reply.content).toBe('first partfirst part');
     expect(reply.generatedTokens).toBe(6);
     expect(reply.status).toBe('done');
+  });
+
+  it('caps the reply at the context the loaded model fits on this device, less the prompt', async () => {
+    let fitted: number | null = 8192;
+    const { store, calls } = setup([], undefined, () => fitted);
+    store.getState().updateSettings({ maxNewTokens: 32_768, mathDirective: false });
+    await store.getState().send('Q', MODEL);
+    expect(calls[0]?.options.maxNewTokens).toBe(8192 - 1024);
+    // A long conversation leaves the reply less: 9,000 characters are about 3,000 tokens.
+    store.getState().newChat();
+    await store.getState().send('x'.repeat(9000), MODEL);
+    expect(calls[1]?.options.maxNewTokens).toBe(8192 - 3000);
+    // A lower setting stands; a custom model (no facts) is not capped.
+    store.getState().updateSettings({ maxNewTokens: 2000 });
+    await store.getState().send('Q', MODEL);
+    expect(calls[2]?.options.maxNewTokens).toBe(2000);
+    fitted = null;
+    store.getState().updateSettings({ maxNewTokens: 32_768 });
+    await store.getState().send('Q', MODEL);
+    expect(calls[3]?.options.maxNewTokens).toBe(32_768);
+    // The setting itself is left as the user set it.
+    expect(store.getState().conversation.settings.maxNewTokens).toBe(32_768);
+  });
+
+  it('counts a continued reply’s own tokens against the fitted context', async () => {
+    const { store, calls } = setup([], 'abcd'.repeat(2000), () => 4096);
+    store.getState().updateSettings({ maxNewTokens: 32_768, mathDirective: false });
+    await store.getState().send('Q', MODEL);
+    const id = store.getState().conversation.messages[1]!.id;
+    expect(store.getState().conversation.messages[1]!.generatedTokens).toBe(2000);
+    await store.getState().continueReply(id, MODEL);
+    // 1 token of question and 2,000 of reply so far.
+    expect(calls.at(-1)?.options.maxNewTokens).toBe(4096 - 2001);
   });
 
   it('deletes a conversation and undo restores it', async () => {

@@ -2,6 +2,8 @@ import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { ChatTurn, GenerationStats, SamplingOptions, StopReason, WorkerFailure } from '../../workers/protocol';
 import { InferenceError, type GenerateHandlers } from '../engine/client';
 import { inference } from '../engine/instance';
+import { loadedContext } from '../models/memory-fit';
+import { useModelStore } from '../models/model-store';
 import { ReasoningStream } from '../reasoning/parse';
 import {
   blankMessage,
@@ -13,8 +15,10 @@ import {
   type ChatSettings,
   type Conversation,
 } from './conversation';
+import { estimatePromptTokens } from './context-budget';
 import { createIdbRepo, entryOf, type ConversationEntry, type ConversationRepo } from './persistence';
 import { toTurns } from './prompt';
+import { cappedMaxNewTokens, replyCap } from './reply-cap';
 import { updatePacer } from './update-pacer';
 
 export type { ChatMessage, MessageStatus } from './conversation';
@@ -82,17 +86,27 @@ function turnsBefore(messages: readonly ChatMessage[], index: number, settings: 
   );
 }
 
-function samplingOf(settings: ChatSettings): SamplingOptions {
+function samplingOf(settings: ChatSettings, cap: number | null): SamplingOptions {
   return {
     temperature: settings.temperature,
     topP: settings.topP,
-    maxNewTokens: settings.maxNewTokens,
+    maxNewTokens: cappedMaxNewTokens(settings.maxNewTokens, cap),
     seed: settings.seed,
     thinkingBudget: settings.thinkingBudget,
   };
 }
 
-export function createChatStore(deps: { repo: ConversationRepo; engine: () => ReplyEngine }): UseBoundStore<StoreApi<ChatState>> {
+export interface ChatDeps {
+  repo: ConversationRepo;
+  engine: () => ReplyEngine;
+  /**
+   * Tokens of context (prompt and reply) the loaded model fits on this device by the memory estimate,
+   * or null where nothing is known (a custom model): replies are capped to what is left after the prompt.
+   */
+  contextLimit?: () => number | null;
+}
+
+export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatState>> {
   const { repo } = deps;
 
   return create<ChatState>()((set, get) => {
@@ -125,6 +139,9 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
       const index = conversation.messages.findIndex((m) => m.id === replyId);
       if (index < 0 || get().generatingId) return;
       const settings = conversation.settings;
+      // The prompt is what came before (a continued reply's own tokens included): the cache holds it too.
+      const promptTokens = estimatePromptTokens(conversation.messages.slice(0, index), '') + (continuation?.tokens ?? 0);
+      const cap = replyCap(deps.contextLimit?.() ?? null, promptTokens);
       set({ generatingId: replyId });
 
       // Parsing happens per delta (O(delta)), so the moment `</think>` arrives is exact;
@@ -162,7 +179,7 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
       try {
         const { reason, stats } = await deps.engine().generate(
           turnsBefore(conversation.messages, index, settings),
-          samplingOf(settings),
+          samplingOf(settings, cap),
           {
             onStarted() {
               startedAt = Date.now();
@@ -375,5 +392,9 @@ export function createChatStore(deps: { repo: ConversationRepo; engine: () => Re
   });
 }
 
-export const useChatStore = createChatStore({ repo: createIdbRepo(), engine: inference });
+export const useChatStore = createChatStore({
+  repo: createIdbRepo(),
+  engine: inference,
+  contextLimit: () => loadedContext(useModelStore.getState()),
+});
 

@@ -39,6 +39,12 @@ export function CapabilityCard() {
             <dd>{formatBytes(capability.maxStorageBufferBindingSize)}</dd>
           </>
         )}
+        {capability.deviceMemory !== null && (
+          <>
+            <dt>Memory</dt>
+            <dd data-testid="device-memory">At least {capability.deviceMemory} GB, as the browser reports it</dd>
+          </>
+        )}
         {estimate && (
           <>
             <dt>Storage available</dt>

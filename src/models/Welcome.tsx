@@ -4,7 +4,7 @@ import { useStorageStore } from '../storage/storage-store';
 import { formatBytes } from '../util/format';
 import { CATALOG, type CatalogModel } from './catalog';
 import { CapabilityCard } from './CapabilityCard';
-import { fitModel } from './fit';
+import { contextLine, fitModel } from './fit';
 import { useModelStore, type DeviceChoice, type ModelTarget } from './model-store';
 import './models.css';
 
@@ -35,6 +35,7 @@ function ModelCard({ model }: { model: CatalogModel }) {
     stored?.bytes ?? 0,
   );
   const download = stored?.complete ? 'stored on this device' : `${formatBytes(fit.download)} download`;
+  const context = contextLine(fit);
   return (
     <li className="model-card" data-testid="model-card" data-fit={fit.ok ? 'yes' : 'no'}>
       <div>
@@ -46,6 +47,11 @@ function ModelCard({ model }: { model: CatalogModel }) {
           {(model.contextLength / 1024).toFixed(0)}k context
         </p>
         <ul id={`${id}-fit`} className={fit.ok ? 'fit muted' : 'fit error'} data-testid="fit">
+          {context && (
+            <li className="fits" data-testid="fits-context">
+              <strong>{context.head}</strong> {context.detail}
+            </li>
+          )}
           {(fit.ok ? fit.notes : fit.reasons).map((text) => (
             <li key={text}>{fit.ok ? text : `Does not fit: ${text}`}</li>
           ))}

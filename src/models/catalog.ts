@@ -7,13 +7,16 @@ export interface CatalogModel {
   revision: string;
   /** Folder inside the repo holding an ONNX Runtime GenAI build; absent for a transformers.js export at the root. */
   folder?: string;
-  /** Download size in bytes per dtype (from the hub's listings). */
+  /** Download size in bytes per dtype (from the hub's listings); ONNX Runtime holds about this much. */
   sizes: Partial<Record<Dtype, number>>;
+  /** The transformer's shape, from its published config.json: what the memory estimate is made of. */
+  architecture: Architecture;
   /**
-   * Estimated largest single weight per dtype: the token embedding (vocab × hidden) at 2 bytes (f16)
-   * or 4 bytes (q4 exports keep it fp32). WebGPU must hold it in one buffer.
+   * How the graph's attention takes its KV cache: GroupQueryAttention (GenAI builds), which the worker
+   * lets update one fixed buffer in place on WebGPU, or plain ops that concatenate past and new keys
+   * into a new tensor every step (onnx-community's "MHA export").
    */
-  largestTensor: Partial<Record<Dtype, number>>;
+  attention: 'group-query' | 'concat';
   contextLength: number;
   license: string;
   /** DeepSeek's usage recommendations for the R1 distills: T 0.6, top-p 0.95, up to 32k tokens. */
@@ -21,6 +24,20 @@ export interface CatalogModel {
   blurb: string;
   /** What is known about the export itself, in plain words: where it was checked, and what was not. */
   provenance: string;
+}
+
+/** The numbers of a model's config.json that decide its memory beside the weights. */
+export interface Architecture {
+  /** num_hidden_layers */
+  layers: number;
+  /** hidden_size */
+  hidden: number;
+  /** num_attention_heads (the head size is hidden / heads in these configs) */
+  heads: number;
+  /** num_key_value_heads: grouped-query attention keeps this many heads in the KV cache */
+  kvHeads: number;
+  /** vocab_size: the width of one row of logits */
+  vocabSize: number;
 }
 
 const R1_SETTINGS = { temperature: 0.6, topP: 0.95, maxNewTokens: 32_768 };
@@ -34,7 +51,9 @@ export const CATALOG: readonly CatalogModel[] = [
     repo: 'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
     revision: 'main',
     sizes: { q4f16: 1_370_000_000, q4: 1_970_000_000 },
-    largestTensor: { q4f16: 151_936 * 1536 * 2, q4: 151_936 * 1536 * 4 },
+    // DeepSeek-R1-Distill-Qwen-1.5B's config.json (Qwen2.5-Math-1.5B's shape).
+    architecture: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, vocabSize: 151_936 },
+    attention: 'concat',
     contextLength: 32_768,
     license: 'MIT',
     settings: R1_SETTINGS,
@@ -50,8 +69,10 @@ export const CATALOG: readonly CatalogModel[] = [
     folder: 'deepseek-r1-distill-qwen-7B/gpu/gpu-int4-rtn-block-32',
     revision: 'main',
     sizes: { q4f16: 5_100_000_000 },
-    // The embedding stays float16 in GenAI builds: 152,064 x 3,584 x 2 bytes, over 1 GiB.
-    largestTensor: { q4f16: 152_064 * 3584 * 2 },
+    // DeepSeek-R1-Distill-Qwen-7B's config.json (Qwen2.5-Math-7B's shape). The embedding stays float16
+    // in GenAI builds: 152,064 x 3,584 x 2 bytes, over 1 GiB.
+    architecture: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, vocabSize: 152_064 },
+    attention: 'group-query',
     contextLength: 32_768,
     license: 'MIT',
     settings: R1_SETTINGS,
@@ -65,4 +86,26 @@ export const CATALOG: readonly CatalogModel[] = [
 export function dtypePreference(device: 'webgpu' | 'wasm', shaderF16: boolean): Dtype[] {
   if (device === 'webgpu') return shaderF16 ? ['q4f16', 'q4', 'fp16', 'fp32'] : ['q4', 'fp32'];
   return ['q4', 'q8', 'fp32'];
+}
+
+/**
+ * Bytes per element of what a dtype's export computes in, and so of its KV cache and its token
+ * embedding: q4f16 and fp16 exports run in float16 (the 1.5B's config says `kv_cache_dtype: float16`
+ * for q4f16; the GenAI 7B build is float16 throughout); q4, q8 and fp32 exports run in float32.
+ */
+export function activationBytes(dtype: Dtype): 2 | 4 {
+  return dtype === 'q4f16' || dtype === 'fp16' ? 2 : 4;
+}
+
+/**
+ * Estimated largest single weight: the token embedding (vocab × hidden) at the export's activation
+ * width (q4 exports keep it fp32). WebGPU must hold it in one buffer.
+ */
+export function largestTensor(model: Pick<CatalogModel, 'architecture'>, dtype: Dtype): number {
+  return model.architecture.vocabSize * model.architecture.hidden * activationBytes(dtype);
+}
+
+/** The catalog entry a load target names (same repo, revision and folder), or undefined for a custom model. */
+export function catalogModelFor(target: { repo: string; revision: string; folder?: string }): CatalogModel | undefined {
+  return CATALOG.find((m) => m.repo === target.repo && m.revision === target.revision && (m.folder ?? '') === (target.folder ?? ''));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from './catalog';
-import { fitModel, type DeviceFacts } from './fit';
+import { contextLine, fitModel, type DeviceFacts } from './fit';
 
 const small = CATALOG.find((m) => m.id === 'r1-qwen-1.5b')!;
 const large = CATALOG.find((m) => m.id === 'r1-qwen-7b')!;
@@ -8,11 +8,11 @@ const GB = 1_000_000_000;
 const GiB = 2 ** 30;
 
 const gpu = (over: Partial<DeviceFacts['capability']> = {}, availableStorage: number | null = 50 * GB): DeviceFacts => ({
-  capability: { webgpu: true, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB, ...over },
+  capability: { webgpu: true, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB, deviceMemory: null, ...over },
   availableStorage,
 });
 const noGpu: DeviceFacts = {
-  capability: { webgpu: false, shaderF16: false, maxBufferSize: null, maxStorageBufferBindingSize: null },
+  capability: { webgpu: false, shaderF16: false, maxBufferSize: null, maxStorageBufferBindingSize: null, deviceMemory: null },
   availableStorage: 50 * GB,
 };
 
@@ -56,7 +56,58 @@ describe('fitModel', () => {
 
   it('refuses the CPU backend for weights beyond what WebAssembly can address', () => {
     const big = { ...small, sizes: { q4: 3.5 * GB } };
-    expect(fitModel(big, noGpu, 'auto').reasons.join(' ')).toMatch(/At 3.5 GB it is too large for the CPU backend/);
+    expect(fitModel(big, noGpu, 'auto').reasons).toEqual([
+      'At 3.5 GB of weights it is too large for the CPU backend: with room for 2k tokens it needs about 3.9 GB, more than what WebAssembly can hold (about 3.2 GB of its 4 GB).',
+    ]);
+    // Weights that fit but leave no room for a 2k context are refused too: 3.0 GB no longer passes.
+    expect(fitModel({ ...small, sizes: { q4: 3 * GB } }, noGpu, 'auto').ok).toBe(false);
+    expect(fitModel({ ...small, sizes: { q4: 2.8 * GB } }, noGpu, 'auto').ok).toBe(true);
+  });
+
+  it('says how much context fits: the 1.5B on the CPU backend', () => {
+    const fit = fitModel(small, noGpu, 'auto');
+    expect(fit.memory?.context).toBe(8192);
+    expect(contextLine(fit)).toEqual({
+      head: 'Fits about 8k tokens of thinking here.',
+      detail: 'Estimate: 3.0 GB for weights, KV cache and logits, within what WebAssembly can hold (about 3.2 GB of its 4 GB).',
+    });
+  });
+
+  it('says how much context fits on a GPU with 1 GiB buffers and no memory figure: only the buffer limits bound it', () => {
+    const swiftshader = gpu({ shaderF16: false, maxBufferSize: GiB, maxStorageBufferBindingSize: GiB });
+    const fit = fitModel(small, swiftshader, 'auto');
+    expect(fit).toMatchObject({ ok: true, device: 'webgpu', dtype: 'q4', memory: { context: 32_768, limit: 'model' } });
+    expect(contextLine(fit)).toEqual({
+      head: 'Fits the full 32k tokens of thinking here.',
+      detail: 'Estimate: 6.0 GB for weights, KV cache and logits; the browser does not say how much memory this device has, so only the GPU’s buffer limits were checked.',
+    });
+    // The 7B's embedding alone is over 1 GiB.
+    expect(fitModel(large, gpu({ maxBufferSize: GiB, maxStorageBufferBindingSize: GiB }), 'auto').reasons.join(' ')).toMatch(/largest weight \(about 1.1 GB\)/);
+  });
+
+  it('says how much context fits on a GPU with 4 GiB buffers where the browser reports 8 GB', () => {
+    const roomy = gpu({ deviceMemory: 8 });
+    expect(contextLine(fitModel(small, roomy, 'auto'))?.head).toBe('Fits the full 32k tokens of thinking here.');
+    const fit = fitModel(large, roomy, 'auto');
+    expect(fit).toMatchObject({ ok: true, memory: { context: 16_384, limit: 'memory' } });
+    expect(contextLine(fit)).toEqual({
+      head: 'Fits about 16k tokens of thinking here.',
+      detail:
+        'Estimate: 6.4 GB for weights, KV cache and logits, within what this device can likely spare (about 6.4 GB: ¾ of the 8 GB of memory the browser reports; it cannot see a GPU’s own memory).',
+    });
+  });
+
+  it('refuses a model when not even 2k tokens fit the memory the browser reports, and says why', () => {
+    const fit = fitModel(large, gpu({ deviceMemory: 4 }), 'auto');
+    expect(fit.ok).toBe(false);
+    expect(fit.reasons).toEqual([
+      'With room for 2k tokens it needs about 5.5 GB, more than what this device can likely spare (about 3.2 GB: ¾ of the 4 GB of memory the browser reports; it cannot see a GPU’s own memory).',
+    ]);
+    expect(contextLine(fit)).toBeNull();
+    // 2 GB of RAM bounds the CPU backend too, so the 1.5B has nowhere to go.
+    const tiny = fitModel(small, gpu({ deviceMemory: 2 }), 'auto');
+    expect(tiny).toMatchObject({ ok: false, device: 'webgpu' });
+    expect(tiny.reasons.join(' ')).toMatch(/With room for 2k tokens it needs about 1.8 GB, more than what this device can likely spare \(about 1.6 GB: ¾ of the 2 GB/);
   });
 
   it('does not fall back to the CPU when the problem is space', () => {

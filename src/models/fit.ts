@@ -1,12 +1,13 @@
 import type { Device, Dtype } from '../../workers/protocol';
 import { formatBytes } from '../util/format';
 import type { Capability } from './capability';
-import { dtypePreference, type CatalogModel } from './catalog';
+import { dtypePreference, largestTensor, type CatalogModel } from './catalog';
+import { fitContext, formatContext, memoryBudget, type ContextFit } from './memory-fit';
 import type { DeviceChoice } from './model-store';
 
 /** What the first screen knows about this device before anything is downloaded. */
 export interface DeviceFacts {
-  capability: Pick<Capability, 'webgpu' | 'shaderF16' | 'maxBufferSize' | 'maxStorageBufferBindingSize'>;
+  capability: Pick<Capability, 'webgpu' | 'shaderF16' | 'maxBufferSize' | 'maxStorageBufferBindingSize' | 'deviceMemory'>;
   /** Bytes this site may still store (quota − usage), or null where the browser will not say. */
   availableStorage: number | null;
 }
@@ -18,15 +19,52 @@ export interface Fit {
   dtype: Dtype | null;
   /** Bytes still to download (what is already stored is not counted again). */
   download: number;
+  /** The context that fits by the memory estimate (memory-fit.ts), or null where none was made. */
+  memory: ContextFit | null;
   /** Why it cannot run here, one plain sentence each. */
   reasons: string[];
   /** What the user should know although it runs (slow CPU backend, larger weights). */
   notes: string[];
 }
 
-// WebAssembly (wasm32) addresses 4 GiB, and ONNX Runtime holds the weights and its working memory
-// there, so models much above 3 GB cannot run on the CPU backend.
-export const WASM_MAX_MODEL_BYTES = 3_000_000_000;
+/** What bounds the estimate, with its number, honestly named: "what WebAssembly can hold (about 3.2 GB of its 4 GB)". */
+function budgetPhrase(memory: ContextFit): string {
+  const { budget } = memory;
+  const about = formatBytes(budget.total ?? 0);
+  if (budget.basis === 'wasm') return `what WebAssembly can hold (about ${about} of its 4 GB)`;
+  const gpu = budget.device === 'webgpu' ? '; it cannot see a GPU’s own memory' : '';
+  return `what this device can likely spare (about ${about}: ¾ of the ${budget.deviceMemory} GB of memory the browser reports${gpu})`;
+}
+
+/** Why not even the smallest context fits, one sentence. */
+function memoryReason(memory: ContextFit): string {
+  const { estimate, budget } = memory;
+  const tokens = formatContext(estimate.context);
+  if (memory.limit === 'buffer') {
+    return `Its KV cache for ${tokens} tokens needs ${formatBytes(Math.max(estimate.largestKvTensor, estimate.logits))} in one buffer, more than this GPU allows (${formatBytes(budget.maxBuffer)}).`;
+  }
+  const needs = `room for ${tokens} tokens it needs about ${formatBytes(estimate.total)}, more than ${budgetPhrase(memory)}.`;
+  return budget.basis === 'wasm'
+    ? `At ${formatBytes(estimate.weights)} of weights it is too large for the CPU backend: with ${needs}`
+    : `With ${needs}`;
+}
+
+/**
+ * The card's line on context: how many tokens of thinking fit here (`head`), and what that estimate
+ * rests on (`detail`). Null where the model does not fit (the reasons say why).
+ */
+export function contextLine(fit: Fit): { head: string; detail: string } | null {
+  const memory = fit.memory;
+  if (!fit.ok || !memory || memory.context === null) return null;
+  const tokens = formatContext(memory.context);
+  const head = memory.limit === 'model' ? `Fits the full ${tokens} tokens of thinking here.` : `Fits about ${tokens} tokens of thinking here.`;
+  const estimate = `Estimate: ${formatBytes(memory.estimate.total)} for weights, KV cache and logits`;
+  const detail =
+    memory.budget.total === null
+      ? `${estimate}; the browser does not say how much memory this device has, so only the GPU’s buffer limits were checked.`
+      : `${estimate}, within ${budgetPhrase(memory)}.`;
+  return { head, detail };
+}
 
 function fitOn(model: CatalogModel, facts: DeviceFacts, device: Device, storedBytes: number): Fit {
   const { capability } = facts;
@@ -35,8 +73,10 @@ function fitOn(model: CatalogModel, facts: DeviceFacts, device: Device, storedBy
   const dtype = dtypePreference(device, capability.shaderF16).find((d) => model.sizes[d] !== undefined) ?? null;
   const size = dtype ? (model.sizes[dtype] ?? 0) : 0;
   const download = Math.max(0, size - storedBytes);
+  const runs = device === 'wasm' || capability.webgpu;
+  const memory = dtype && runs ? fitContext(model, dtype, memoryBudget(device, capability)) : null;
 
-  if (device === 'webgpu' && !capability.webgpu) reasons.push('This browser offers no WebGPU adapter.');
+  if (!runs) reasons.push('This browser offers no WebGPU adapter.');
   if (!dtype) {
     const shipped = Object.keys(model.sizes).join(', ');
     reasons.push(
@@ -46,27 +86,23 @@ function fitOn(model: CatalogModel, facts: DeviceFacts, device: Device, storedBy
     );
   }
   if (dtype && device === 'webgpu' && capability.webgpu) {
-    const limits = [capability.maxBufferSize, capability.maxStorageBufferBindingSize].filter((n): n is number => n !== null);
-    const limit = limits.length > 0 ? Math.min(...limits) : null;
-    const largest = model.largestTensor[dtype];
-    if (limit !== null && largest !== undefined && largest > limit) {
-      reasons.push(`Its largest weight (about ${formatBytes(largest)}) is bigger than this GPU allows in one buffer (${formatBytes(limit)}).`);
+    const { maxBuffer } = memoryBudget(device, capability);
+    const largest = largestTensor(model, dtype);
+    if (capability.maxBufferSize !== null || capability.maxStorageBufferBindingSize !== null) {
+      if (largest > maxBuffer) reasons.push(`Its largest weight (about ${formatBytes(largest)}) is bigger than this GPU allows in one buffer (${formatBytes(maxBuffer)}).`);
     }
     if (dtype === 'q4' && model.sizes.q4f16 !== undefined) {
       notes.push('This GPU lacks shader-f16, so the larger q4 weights (32-bit activations) are used.');
     }
   }
-  if (dtype && device === 'wasm') {
-    if (size > WASM_MAX_MODEL_BYTES) {
-      reasons.push(`At ${formatBytes(size)} it is too large for the CPU backend, which can address about 4 GB in all.`);
-    } else {
-      notes.push('Runs on the CPU (WebAssembly): it works, but expect only a few tokens per second.');
-    }
+  if (memory && memory.context === null) reasons.push(memoryReason(memory));
+  if (dtype && device === 'wasm' && memory?.context !== null) {
+    notes.push('Runs on the CPU (WebAssembly): it works, but expect only a few tokens per second.');
   }
   if (dtype && facts.availableStorage !== null && download > facts.availableStorage) {
     reasons.push(`It needs ${formatBytes(download)} free, ${formatBytes(facts.availableStorage)} available.`);
   }
-  return { ok: reasons.length === 0, device, dtype, download, reasons, notes };
+  return { ok: reasons.length === 0, device, dtype, download, memory, reasons, notes };
 }
 
 /**
