@@ -15,6 +15,8 @@ const BENCHMARKS: Array<() => Promise<{ default: Benchmark }>> = [
   () => import('./turn-reuse.ts'),
   () => import('./weight-store.ts'),
   () => import('./wasm-threads.ts'),
+  () => import('./wasm-matmul.ts'),
+  () => import('./real-size.ts'),
 ];
 
 async function main(argv: string[]): Promise<number> {

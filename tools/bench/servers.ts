@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { build, preview, type InlineConfig } from 'vite';
 import { HUB_ROOT } from '../../e2e/harness/global-setup.ts';
 import { crossOriginIsolation } from '../../vite.config.ts';
-import { generateFixtures, type ModelSizeOptions } from '../fixture/generate.ts';
+import { generateFixtures, type FixtureDtype, type ModelSizeOptions } from '../fixture/generate.ts';
 import { startHub, type Hub } from '../hub/index.ts';
 
 export interface Served {
@@ -58,8 +58,8 @@ export const RESIZED_ROOT = resolve('.cache/bench-hub');
  * standard size lives in the e2e hub root; a resized one (the generator's `benchSize`) in its own
  * root under `.cache/bench-hub/<label>`, still as `ponder-test/bench-r1`.
  */
-export async function benchHub(resize?: { label: string; size: Partial<ModelSizeOptions> }): Promise<Hub> {
+export async function benchHub(resize?: { label: string; size: Partial<ModelSizeOptions>; dtypes?: FixtureDtype[] }): Promise<Hub> {
   const root = resize ? resolve(RESIZED_ROOT, resize.label) : HUB_ROOT;
-  await generateFixtures(root, { only: ['bench-r1'], ...(resize ? { benchSize: resize.size } : {}) });
+  await generateFixtures(root, { only: ['bench-r1'], ...(resize ? { benchSize: resize.size } : {}), ...(resize?.dtypes ? { benchDtypes: resize.dtypes } : {}) });
   return startHub({ root });
 }
