@@ -50,7 +50,8 @@ export const CATALOG: readonly CatalogModel[] = [
     name: 'DeepSeek-R1-Distill-Qwen 1.5B',
     repo: 'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
     revision: 'main',
-    sizes: { q4f16: 1_370_000_000, q4: 1_970_000_000 },
+    // model_quantized.onnx (q8) is smaller than q4 (whose embedding stays fp32) and decodes ~4x faster on WASM.
+    sizes: { q4f16: 1_370_000_000, q4: 1_970_000_000, q8: 1_850_000_000 },
     // DeepSeek-R1-Distill-Qwen-1.5B's config.json (Qwen2.5-Math-1.5B's shape).
     architecture: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, vocabSize: 151_936 },
     attention: 'concat',
@@ -82,10 +83,17 @@ export const CATALOG: readonly CatalogModel[] = [
   },
 ];
 
-/** Which weights to ask for, best first: 4-bit with f16 activations needs the shader-f16 feature. */
+/**
+ * Which weights to ask for, best first: 4-bit with f16 activations needs the shader-f16 feature. On
+ * WASM 8-bit comes first: onnxruntime-web's WebAssembly build has no 4-bit kernels, so MatMulNBits
+ * dequantizes its whole weight on every call. `npm run bench -- wasm-matmul` (a 1024 x 4096 layer,
+ * one thread), per decoding step (M = 1): fp32 MatMul 0.5-1.0 ms, MatMulInteger (q8) 4.3-5.4 ms,
+ * MatMulNBits (q4, accuracy level 0 or 4) 19-22 ms; `wasm-threads`: bench-r1 decodes at 13 tok/s in
+ * fp32 and 0.8 tok/s in q4. fp32 itself does not fit WebAssembly's 4 GiB at 1.5B parameters.
+ */
 export function dtypePreference(device: 'webgpu' | 'wasm', shaderF16: boolean): Dtype[] {
   if (device === 'webgpu') return shaderF16 ? ['q4f16', 'q4', 'fp16', 'fp32'] : ['q4', 'fp32'];
-  return ['q4', 'q8', 'fp32'];
+  return ['q8', 'q4', 'fp32'];
 }
 
 /**

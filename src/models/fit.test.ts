@@ -43,13 +43,13 @@ describe('fitModel', () => {
     const tiny = gpu({ shaderF16: false, maxStorageBufferBindingSize: 128 * 2 ** 20 });
     expect(fitModel(small, tiny, 'webgpu').reasons.join(' ')).toMatch(/bigger than this GPU allows in one buffer \(134 MB\)/);
     const auto = fitModel(small, tiny, 'auto');
-    expect(auto).toMatchObject({ ok: true, device: 'wasm', dtype: 'q4' });
+    expect(auto).toMatchObject({ ok: true, device: 'wasm', dtype: 'q8' });
     expect(auto.notes.join(' ')).toMatch(/Not on this GPU: .*one buffer.*expect only a few tokens per second/);
   });
 
   it('runs on the CPU without WebGPU and says it will be slow; an explicit WebGPU choice explains itself', () => {
     const fit = fitModel(small, noGpu, 'auto');
-    expect(fit).toMatchObject({ ok: true, device: 'wasm', dtype: 'q4' });
+    expect(fit).toMatchObject({ ok: true, device: 'wasm', dtype: 'q8' });
     expect(fit.notes.join(' ')).toMatch(/few tokens per second/);
     expect(fitModel(small, noGpu, 'webgpu').reasons).toContain('This browser offers no WebGPU adapter.');
   });
@@ -69,7 +69,7 @@ describe('fitModel', () => {
     expect(fit.memory?.context).toBe(8192);
     expect(contextLine(fit)).toEqual({
       head: 'Fits about 8k tokens of thinking here.',
-      detail: 'Estimate: 3.0 GB for weights, KV cache and logits, within what WebAssembly can hold (about 3.2 GB of its 4 GB).',
+      detail: 'Estimate: 2.9 GB for weights, KV cache and logits, within what WebAssembly can hold (about 3.2 GB of its 4 GB).',
     });
   });
 
