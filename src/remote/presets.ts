@@ -1,0 +1,157 @@
+/**
+ * Inference servers Ponder can drive, with the address each listens on by default and the command
+ * that starts it with reasoning parsing and CORS for this page's origin.
+ *
+ * Flags as documented by each project (checked 2026-12-01 where the search index had them; the LM
+ * Studio and llama-server CORS notes are from their docs as remembered, not re-read: verify):
+ * - vLLM `--reasoning-parser deepseek_r1`, `--allowed-origins '["<origin>"]'` (a JSON list).
+ * - SGLang `--reasoning-parser deepseek-r1`; its HTTP server allows any origin.
+ * - Ollama reads `OLLAMA_ORIGINS` (comma-separated origins) at `ollama serve`.
+ * - llama-server `--jinja --reasoning-format deepseek`; it answers CORS for any origin by default.
+ * - LM Studio: Developer → server settings → "Enable CORS", and "When applicable, separate
+ *   reasoning_content and content in API responses" (or `lms server start --cors`).
+ * - DeepSeek's API: model `deepseek-reasoner`, an API key, https.
+ */
+import type { Framing } from './wire';
+
+export type EngineId = 'vllm' | 'sglang' | 'ollama' | 'ollama-openai' | 'llama-server' | 'lmstudio' | 'deepseek';
+
+export interface EnginePreset {
+  id: EngineId;
+  label: string;
+  /** Default base URL, without `/v1`. */
+  baseUrl: string;
+  /** 'openai': POST /v1/chat/completions (SSE); 'ollama': POST /api/chat (NDJSON). */
+  api: 'openai' | 'ollama';
+  framing: Framing;
+  /** Whether the server's chat template leaves the model inside `<think>` (see wire.ts). */
+  thinkingPrefilled: boolean;
+  /** Where the model list comes from. */
+  modelsPath: '/v1/models' | '/api/tags';
+  /** Suggested model names, for the manual entry. */
+  models: string[];
+  apiKey: 'none' | 'optional' | 'required';
+  /** The command (or setting) that starts the server for a page served from `origin`. */
+  startCommand(origin: string): string;
+  /** What to set so the browser may read the server's answers from `origin`. */
+  corsHint(origin: string): string;
+}
+
+const DISTILLS = [
+  'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B',
+  'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B',
+  'deepseek-ai/DeepSeek-R1-Distill-Llama-8B',
+  'deepseek-ai/DeepSeek-R1-Distill-Qwen-14B',
+  'deepseek-ai/DeepSeek-R1-Distill-Qwen-32B',
+  'deepseek-ai/DeepSeek-R1-Distill-Llama-70B',
+];
+
+const OLLAMA_TAGS = ['deepseek-r1:1.5b', 'deepseek-r1:7b', 'deepseek-r1:8b', 'deepseek-r1:14b', 'deepseek-r1:32b', 'deepseek-r1:70b'];
+
+const ollamaCors = (origin: string) => `Start Ollama with OLLAMA_ORIGINS=${origin} (for example \`OLLAMA_ORIGINS=${origin} ollama serve\`).`;
+
+export const PRESETS: Record<EngineId, EnginePreset> = {
+  vllm: {
+    id: 'vllm',
+    label: 'vLLM',
+    baseUrl: 'http://localhost:8000',
+    api: 'openai',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    modelsPath: '/v1/models',
+    models: DISTILLS,
+    apiKey: 'optional',
+    startCommand: (origin) =>
+      `vllm serve deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek_r1 --tensor-parallel-size 2 --max-model-len 32768 --allowed-origins '["${origin}"]'`,
+    corsHint: (origin) => `Start vLLM with --allowed-origins '["${origin}"]'.`,
+  },
+  sglang: {
+    id: 'sglang',
+    label: 'SGLang',
+    baseUrl: 'http://localhost:30000',
+    api: 'openai',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    modelsPath: '/v1/models',
+    models: DISTILLS,
+    apiKey: 'optional',
+    startCommand: () =>
+      'python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek-r1 --tp 2 --context-length 32768',
+    corsHint: () => 'SGLang allows any origin, so check that the server is running and the address is right.',
+  },
+  ollama: {
+    id: 'ollama',
+    label: 'Ollama',
+    baseUrl: 'http://localhost:11434',
+    api: 'ollama',
+    framing: 'ndjson',
+    thinkingPrefilled: false,
+    modelsPath: '/api/tags',
+    models: OLLAMA_TAGS,
+    apiKey: 'none',
+    startCommand: (origin) => `OLLAMA_ORIGINS=${origin} ollama serve   # then: ollama pull deepseek-r1:32b`,
+    corsHint: ollamaCors,
+  },
+  'ollama-openai': {
+    id: 'ollama-openai',
+    label: 'Ollama (OpenAI API)',
+    baseUrl: 'http://localhost:11434',
+    api: 'openai',
+    framing: 'sse',
+    thinkingPrefilled: false,
+    modelsPath: '/v1/models',
+    models: OLLAMA_TAGS,
+    apiKey: 'none',
+    startCommand: (origin) => `OLLAMA_ORIGINS=${origin} ollama serve   # then: ollama pull deepseek-r1:32b`,
+    corsHint: ollamaCors,
+  },
+  'llama-server': {
+    id: 'llama-server',
+    label: 'llama.cpp (llama-server)',
+    baseUrl: 'http://localhost:8080',
+    api: 'openai',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    modelsPath: '/v1/models',
+    models: ['DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf'],
+    apiKey: 'optional',
+    startCommand: () => 'llama-server -m DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf --jinja --reasoning-format deepseek -c 32768 --port 8080',
+    corsHint: () => 'llama-server answers any origin by default; check that it is running, and that --host lets this machine in.',
+  },
+  lmstudio: {
+    id: 'lmstudio',
+    label: 'LM Studio',
+    baseUrl: 'http://localhost:1234',
+    api: 'openai',
+    framing: 'sse',
+    thinkingPrefilled: false,
+    modelsPath: '/v1/models',
+    models: ['deepseek-r1-distill-qwen-32b'],
+    apiKey: 'none',
+    startCommand: () =>
+      'lms server start --cors   # and in Developer → Settings turn on "separate reasoning_content and content in API responses"',
+    corsHint: () => 'Turn on "Enable CORS" in LM Studio\'s server settings (or start it with `lms server start --cors`).',
+  },
+  deepseek: {
+    id: 'deepseek',
+    label: "DeepSeek's API",
+    baseUrl: 'https://api.deepseek.com',
+    api: 'openai',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    modelsPath: '/v1/models',
+    models: ['deepseek-reasoner'],
+    apiKey: 'required',
+    startCommand: () => 'No server to start: create an API key on DeepSeek\'s platform and use the model deepseek-reasoner.',
+    corsHint: () => "Check your connection; DeepSeek's API must be reachable from this browser.",
+  },
+};
+
+export const PRESET_LIST: EnginePreset[] = Object.values(PRESETS);
+
+/** The base URL as typed, without a trailing slash or `/v1` (both spellings are common in docs). */
+export function normalizeBaseUrl(input: string): string {
+  let url = input.trim().replace(/\/+$/, '');
+  if (url.endsWith('/v1')) url = url.slice(0, -3);
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,1 @@
+export { startEngineServer, type EngineFaults, type EngineServer, type EngineServerOptions, type RecordedRequest } from './server.ts';

@@ -1,0 +1,235 @@
+/**
+ * A local stand-in for inference servers: per engine preset it serves the model list and streams a
+ * chat reply in that engine's literal wire format, from the fixture bodies the wire tests read
+ * (src/remote/fixtures.ts), with each engine's CORS behaviour and injectable faults.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { eventsOf, FIXTURES, withCrlf, type FixtureName } from '../../src/remote/fixtures.ts';
+import type { EngineId } from '../../src/remote/presets.ts';
+
+export interface EngineFaults {
+  /** Milliseconds before the response's first byte. */
+  firstByteDelayMs?: number;
+  /** Milliseconds between events. */
+  eventDelayMs?: number;
+  /** Destroy the connection after this many events (a server that dies mid-reply). */
+  dropAfterEvents?: number;
+  /** Answer the chat request with this status and JSON body instead of streaming. */
+  status?: { code: number; body: unknown; cors?: boolean };
+  /** `: keep-alive` comments before the first event (SSE only), as DeepSeek's API sends while queued. */
+  keepAlives?: number;
+  /** CRLF line ends. */
+  crlf?: boolean;
+}
+
+export interface EngineServerOptions {
+  engine: EngineId;
+  /** Which fixture a chat request streams (default: the engine's plain reply). */
+  reply?: FixtureName;
+  /** Origins allowed by CORS: '*' (SGLang, llama-server), a list (vLLM --allowed-origins, OLLAMA_ORIGINS), or none. */
+  allowedOrigins?: '*' | string[];
+  /** When set, requests without `Authorization: Bearer <apiKey>` get a 401 without CORS headers. */
+  apiKey?: string;
+  models?: string[];
+  faults?: EngineFaults;
+  port?: number;
+  host?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+export interface EngineServer {
+  url: string;
+  requests: RecordedRequest[];
+  /** Requests whose client went away before the reply finished (Stop). */
+  aborted: number;
+  set(patch: Partial<Pick<EngineServerOptions, 'reply' | 'faults' | 'apiKey' | 'allowedOrigins'>>): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_REPLY: Record<EngineId, FixtureName> = {
+  vllm: 'vllm-reasoning',
+  sglang: 'sglang',
+  ollama: 'ollama-chat',
+  'ollama-openai': 'ollama-v1',
+  'llama-server': 'llama-server',
+  lmstudio: 'lmstudio',
+  deepseek: 'deepseek-api',
+};
+
+const DEFAULT_MODELS: Record<EngineId, string[]> = {
+  vllm: ['deepseek-ai/DeepSeek-R1-Distill-Qwen-32B'],
+  sglang: ['deepseek-ai/DeepSeek-R1-Distill-Qwen-32B'],
+  ollama: ['deepseek-r1:32b', 'deepseek-r1:7b'],
+  'ollama-openai': ['deepseek-r1:32b', 'deepseek-r1:7b'],
+  'llama-server': ['DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf'],
+  lmstudio: ['deepseek-r1-distill-qwen-32b'],
+  deepseek: ['deepseek-chat', 'deepseek-reasoner'],
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (text += c));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+export async function startEngineServer(options: EngineServerOptions): Promise<EngineServer> {
+  const state = { ...options };
+  const sockets = new Set<Socket>();
+  const requests: RecordedRequest[] = [];
+  let aborted = 0;
+
+  const allowOrigin = (req: IncomingMessage, res: ServerResponse) => {
+    const origin = req.headers.origin;
+    const allowed = state.allowedOrigins ?? '*';
+    if (allowed === '*') res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
+    else if (origin && allowed.includes(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+  };
+
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  const modelList = () => {
+    const models = state.models ?? DEFAULT_MODELS[state.engine];
+    if (state.engine === 'ollama') {
+      return { models: models.map((name) => ({ name, model: name, modified_at: '2026-12-01T00:00:00Z', size: 19851337640, digest: 'sha256:0', details: { family: 'qwen2' } })) };
+    }
+    return { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1764590000, owned_by: state.engine })) };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const text = req.method === 'POST' ? await readBody(req) : '';
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
+    requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+
+    if (path === '/__control' && req.method === 'POST') {
+      // Tests in a browser drive the server from outside the page: `{"reply": ..., "faults": ...}`.
+      Object.assign(state, body as Partial<EngineServerOptions>);
+      json(res, 200, { ok: true });
+      return;
+    }
+    if (path === '/__control/requests' && req.method === 'GET') {
+      json(res, 200, requests.filter((r) => !r.path.startsWith('/__control')));
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      allowOrigin(req, res);
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'Content-Type, Authorization');
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (state.apiKey && req.headers.authorization !== `Bearer ${state.apiKey}`) {
+      // Like a proxy or an auth layer in front of the engine: no CORS headers on the refusal.
+      json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return;
+    }
+    const faults = state.faults ?? {};
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/api/tags' || path === '/models')) {
+      allowOrigin(req, res);
+      json(res, 200, modelList());
+      return;
+    }
+    const isChat = req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions' || path === '/api/chat');
+    if (!isChat) {
+      allowOrigin(req, res);
+      json(res, 404, { detail: 'Not Found' });
+      return;
+    }
+    if (faults.status) {
+      if (faults.status.cors !== false) allowOrigin(req, res);
+      json(res, faults.status.code, faults.status.body);
+      return;
+    }
+    const model = (body as { model?: unknown } | null)?.model;
+    const known = state.models ?? DEFAULT_MODELS[state.engine];
+    if (typeof model === 'string' && !known.includes(model)) {
+      allowOrigin(req, res);
+      if (state.engine === 'ollama' || state.engine === 'ollama-openai') json(res, 404, { error: `model "${model}" not found, try pulling it first` });
+      else json(res, 404, { object: 'error', message: `The model \`${model}\` does not exist.`, type: 'NotFoundError', param: null, code: 404 });
+      return;
+    }
+
+    const fixture = FIXTURES[state.reply ?? DEFAULT_REPLY[state.engine]];
+    const raw = faults.crlf ? withCrlf(fixture.body) : fixture.body;
+    const events = eventsOf(raw, fixture.framing);
+    if (faults.keepAlives && fixture.framing === 'sse') events.unshift(...Array.from({ length: faults.keepAlives }, () => ': keep-alive\n\n'));
+    let gone = false;
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        gone = true;
+        aborted += 1;
+      }
+    });
+    if (faults.firstByteDelayMs) await sleep(faults.firstByteDelayMs);
+    if (gone) return;
+    allowOrigin(req, res);
+    res.writeHead(200, {
+      'Content-Type': fixture.framing === 'sse' ? 'text/event-stream; charset=utf-8' : 'application/x-ndjson',
+      'Cache-Control': 'no-cache',
+    });
+    for (let i = 0; i < events.length; i++) {
+      if (gone) return;
+      if (faults.dropAfterEvents !== undefined && i >= faults.dropAfterEvents) {
+        await sleep(10);
+        res.socket?.destroy();
+        return;
+      }
+      // Each event leaves the process before the next (or before a drop), as an engine flushes per token.
+      await new Promise<void>((resolve) => res.write(events[i], () => resolve()));
+      if (faults.eventDelayMs) await sleep(faults.eventDelayMs);
+    }
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: { message: String(error) } });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    requests,
+    get aborted() {
+      return aborted;
+    },
+    set(patch) {
+      Object.assign(state, patch);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
