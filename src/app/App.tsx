@@ -34,7 +34,7 @@ export function App() {
   // Stored chats can be read without a model; the model picker shows when there is nothing to read.
   let view;
   if (status === 'loading' || status === 'error') view = <LoadProgress />;
-  else if (status === 'ready' || (hasMessages && !picking)) view = <ChatView onPickModel={() => setPicking(true)} />;
+  else if (status === 'ready' || status === 'remote' || (hasMessages && !picking)) view = <ChatView onPickModel={() => setPicking(true)} />;
   else view = <Welcome />;
   if (storageOpen) view = <StorageScreen />;
 

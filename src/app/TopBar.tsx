@@ -1,6 +1,7 @@
 import { useChatStore } from '../chat/chat-store';
 import { useModelStore } from '../models/model-store';
 import { OfflineIndicator } from '../pwa/OfflineIndicator';
+import { PRESETS } from '../remote/presets';
 import { ShareButton } from '../share/ShareButton';
 
 export function TopBar({ onMenu }: { onMenu(): void }) {
@@ -22,7 +23,24 @@ export function TopBar({ onMenu }: { onMenu(): void }) {
           <strong>{load.target.name}</strong>
           <span className="badge dtype">{load.info.dtype}</span>
           <span className="badge" data-testid="device-badge">
-            {load.info.device === 'webgpu' ? 'WebGPU' : `WASM (CPU) · ${load.info.threads === 1 ? '1 thread' : `${load.info.threads} threads`}`}
+            {load.info.device === 'webgpu' ? (
+              'WebGPU'
+            ) : (
+              <>
+                WASM (CPU)<span className="badge-detail"> · {load.info.threads === 1 ? '1 thread' : `${load.info.threads} threads`}</span>
+              </>
+            )}
+          </span>
+          <button type="button" className="button small" onClick={() => void unloadModel()} disabled={busy}>
+            Change model
+          </button>
+        </div>
+      ) : load.status === 'remote' ? (
+        <div className="model-chip" data-testid="model-chip" data-remote="">
+          <strong>{load.server.model}</strong>
+          <span className="badge" data-testid="device-badge">
+            <span className="badge-detail">Server · </span>
+            {PRESETS[load.server.preset].label}
           </span>
           <button type="button" className="button small" onClick={() => void unloadModel()} disabled={busy}>
             Change model

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CATALOG } from '../models/catalog';
-import { useModelStore } from '../models/model-store';
+import { remoteModelTag, useModelStore } from '../models/model-store';
 import { useChatStore } from './chat-store';
 import { Composer } from './Composer';
 import { checkContext } from './context-budget';
@@ -43,9 +43,15 @@ export function ChatView({ onPickModel }: { onPickModel(): void }) {
   const [draft, setDraft] = useState('');
   const [sendAnyway, setSendAnyway] = useState(false);
 
-  const ready = load.status === 'ready';
-  const model = ready ? { repo: load.target.repo, dtype: load.info.dtype, device: load.info.device } : null;
-  const contextLength = ready ? (CATALOG.find((m) => m.repo === load.target.repo)?.contextLength ?? DEFAULT_CONTEXT) : DEFAULT_CONTEXT;
+  const ready = load.status === 'ready' || load.status === 'remote';
+  // A server's replies are tagged with the model's name and the engine ("server" as the device): never its URL.
+  const model =
+    load.status === 'ready'
+      ? { repo: load.target.repo, dtype: load.info.dtype, device: load.info.device }
+      : load.status === 'remote'
+        ? remoteModelTag(load.server)
+        : null;
+  const contextLength = load.status === 'ready' ? (CATALOG.find((m) => m.repo === load.target.repo)?.contextLength ?? DEFAULT_CONTEXT) : DEFAULT_CONTEXT;
   const context = checkContext(messages, draft, contextLength, settings.maxNewTokens);
   const blocked = context.tight && messages.length > 0 && !sendAnyway;
 

@@ -5,6 +5,7 @@ import { CopyButton } from '../render/CopyButton';
 import { useModelStore } from '../models/model-store';
 import { formatSeconds } from '../util/format';
 import { useChatStore, type ChatMessage, type ModelTag } from './chat-store';
+import { deviceName } from '../share/describe';
 
 const STATUS_NOTE: Partial<Record<ChatMessage['status'], string>> = {
   stopped: 'Stopped.',
@@ -21,7 +22,7 @@ function Stats({ message }: { message: ChatMessage }) {
     <p className="stats muted" data-testid="message-stats">
       {stats.tokensPerSecond.toFixed(1)} tok/s · {message.generatedTokens} tokens · first token {formatSeconds(stats.timeToFirstTokenMs)}
       {stats.reusedCacheTokens ? ` (${stats.reusedCacheTokens} cached)` : ''}
-      {model ? ` · ${model.dtype} on ${model.device === 'webgpu' ? 'WebGPU' : 'WASM'}` : ''}
+      {model ? ` · ${model.dtype} on ${deviceName(model.device)}` : ''}
     </p>
   );
 }

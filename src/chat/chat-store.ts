@@ -3,7 +3,7 @@ import type { ChatTurn, GenerationStats, SamplingOptions, StopReason, WorkerFail
 import { InferenceError, type GenerateHandlers } from '../engine/client';
 import { inference } from '../engine/instance';
 import { loadedContext } from '../models/memory-fit';
-import { useModelStore } from '../models/model-store';
+import { remoteEngine, useModelStore } from '../models/model-store';
 import { ReasoningStream } from '../reasoning/parse';
 import {
   blankMessage,
@@ -394,7 +394,8 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
 
 export const useChatStore = createChatStore({
   repo: createIdbRepo(),
-  engine: inference,
+  // A connected server replies while it is connected; the in-browser worker otherwise.
+  engine: () => remoteEngine() ?? inference(),
   contextLimit: () => loadedContext(useModelStore.getState()),
 });
 

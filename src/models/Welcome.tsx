@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { defaultThreads, threadSupport, type ThreadChoice } from '../engine/threads';
+import { ConnectServer } from '../remote/ConnectServer';
 import { useStorageStore } from '../storage/storage-store';
 import { formatBytes } from '../util/format';
 import { CATALOG, type CatalogModel } from './catalog';
@@ -94,6 +95,7 @@ export function Welcome() {
             <ModelCard key={m.id} model={m} />
           ))}
         </ul>
+        <ConnectServer />
         {stored > 0 && (
           <p>
             <button type="button" className="button" onClick={openStorage}>

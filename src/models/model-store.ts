@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { Device, FileProgress, LoadedInfo, LoadPhase, WorkerFailure } from '../../workers/protocol';
 import { InferenceError } from '../engine/client';
+import { PRESETS, type EngineId } from '../remote/presets';
+import { RemoteEngine } from '../remote/remote-engine';
 import { inference, inferenceWithThreads } from '../engine/instance';
 import { parseThreadChoice, resolveThreads, threadSupport, type ThreadChoice } from '../engine/threads';
 import { detectCapability, type Capability } from './capability';
@@ -22,7 +24,31 @@ export type LoadState =
   | { status: 'idle' }
   | { status: 'loading'; target: ModelTarget; device: Device; phase: LoadPhase; files: FileProgress[]; startedAt: number; updatedAt: number }
   | { status: 'ready'; target: ModelTarget; info: LoadedInfo }
-  | { status: 'error'; target: ModelTarget; device: Device; failure: WorkerFailure };
+  | { status: 'error'; target: ModelTarget; device: Device; failure: WorkerFailure }
+  /** A connected inference server; its API key stays out of this state (see `remoteEngine`). */
+  | { status: 'remote'; server: RemoteServer };
+
+export interface RemoteServer {
+  preset: EngineId;
+  baseUrl: string;
+  model: string;
+}
+
+/** What a saved reply from a server records: the model's name and the engine, never the URL or the key. */
+export function remoteModelTag(server: RemoteServer): { repo: string; dtype: string; device: string } {
+  // Transcript validation admits `name` or `org/name` of [A-Za-z0-9_.-] (src/share/validate.ts):
+  // Ollama's `deepseek-r1:32b` is kept readable as `deepseek-r1-32b`.
+  const parts = server.model.split('/').filter(Boolean);
+  const clean = (text: string) => text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  const repo = (parts.length > 1 ? `${clean(parts.slice(0, -1).join('-'))}/${clean(parts.at(-1) ?? '')}` : clean(server.model)).slice(0, 200);
+  return { repo, dtype: server.preset, device: 'server' };
+}
+
+/** The engine a connected server replies through, or null when none is connected. */
+let remote: RemoteEngine | null = null;
+export function remoteEngine(): RemoteEngine | null {
+  return remote;
+}
 
 interface ModelStore {
   capability: Capability | null;
@@ -41,6 +67,8 @@ interface ModelStore {
   dismiss(): void;
   /** Frees the model's memory and returns to the first screen; stored weights stay. */
   unloadModel(): Promise<void>;
+  /** Replies come from this server until `unloadModel`; the key lives in the engine only, not in this state. */
+  connectServer(server: RemoteServer, apiKey: string): Promise<void>;
 }
 
 const HOST_KEY = 'ponder.modelHost';
@@ -112,6 +140,7 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
     const { host, deviceChoice, threadChoice, capability } = get();
     const device = target.device ?? resolveDevice(deviceChoice, capability);
     const threads = resolveThreads(threadChoice, threadSupport());
+    remote = null; // a local model replaces a connected server
     set({ load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
     try {
       const info = await inferenceWithThreads(threads).load(
@@ -147,7 +176,21 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
   },
 
   async unloadModel() {
+    const wasRemote = get().load.status === 'remote';
     set({ load: { status: 'idle' } });
+    if (wasRemote) {
+      const engine = remote;
+      remote = null;
+      await engine?.interrupt();
+      return;
+    }
     await inference().unload();
+  },
+
+  async connectServer(server, apiKey) {
+    if (!PRESETS[server.preset]) return;
+    if (get().load.status === 'ready') await inference().unload();
+    remote = new RemoteEngine({ baseUrl: server.baseUrl, engine: server.preset, model: server.model, ...(apiKey ? { apiKey } : {}) });
+    set({ load: { status: 'remote', server } });
   },
 }));

@@ -3,7 +3,10 @@
 import { thinkingHeader, type ThinkingStatusInput } from '../render/thinkingStatus.ts';
 import type { AssistantTurn, Transcript } from './transcript.ts';
 
-const deviceName = (device: string) => (device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : device);
+const DEVICE_NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'WASM', server: 'a server' };
+
+/** Where a reply was computed, in words: "WebGPU", "WASM", "a server" (a shared tag may hold anything else). */
+export const deviceName = (device: string) => DEVICE_NAMES[device] ?? device;
 
 /** "tiny-r1 · q4 on WASM · 300.0 tok/s · 20 tokens · first token 0.1 s" */
 export function replyFacts(m: AssistantTurn): string {
