@@ -16,6 +16,7 @@ const BENCHMARKS: Array<() => Promise<{ default: Benchmark }>> = [
   () => import('./weight-store.ts'),
   () => import('./wasm-threads.ts'),
   () => import('./wasm-matmul.ts'),
+  () => import('./kv-decode.ts'),
   () => import('./real-size.ts'),
 ];
 

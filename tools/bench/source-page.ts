@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type Plugin } from 'vite';
 import { LAUNCH_OPTIONS } from '../../e2e/harness/browser.ts';
+import { crossOriginIsolation } from '../../vite.config.ts';
 
 export interface SourcePage {
   page: Page;
@@ -28,6 +29,11 @@ export interface SourcePageOptions {
   ready: string;
   /** Run the module in a dedicated module worker the page starts (as the app runs its worker). */
   inWorker?: boolean;
+  /**
+   * Serve every response with the app's cross-origin isolation headers (vite.config.ts), so the page
+   * and its worker get SharedArrayBuffer and ONNX Runtime may run WebAssembly threaded. Off by default.
+   */
+  isolated?: boolean;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -44,7 +50,7 @@ function pagePlugin(html: string): Plugin {
   };
 }
 
-export async function openSourcePage({ module, ready, inWorker = false }: SourcePageOptions): Promise<SourcePage> {
+export async function openSourcePage({ module, ready, inWorker = false, isolated = false }: SourcePageOptions): Promise<SourcePage> {
   const script = inWorker
     ? `<script type="module">new Worker(${JSON.stringify(module)}, { type: 'module' });</script>`
     : `<script type="module" src="${module}"></script>`;
@@ -52,7 +58,8 @@ export async function openSourcePage({ module, ready, inWorker = false }: Source
     configFile: false,
     root: process.cwd(),
     logLevel: 'warn',
-    plugins: [pagePlugin(`<!doctype html><title>source page</title>${script}`)],
+    // The headers' middleware goes first: the page's own ends its response.
+    plugins: [...(isolated ? [crossOriginIsolation()] : []), pagePlugin(`<!doctype html><title>source page</title>${script}`)],
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
     optimizeDeps: { noDiscovery: true, include: ['idb-keyval'] },
   });
