@@ -63,7 +63,7 @@ function ModelCard({ model }: { model: CatalogModel }) {
         className="button primary"
         disabled={!fit.ok}
         aria-describedby={`${id}-fit`}
-        onClick={() => start({ name: model.name, repo: model.repo, revision: model.revision, device: fit.device, ...(model.folder ? { folder: model.folder } : {}) })}
+        onClick={() => start({ name: model.name, repo: model.repo, revision: model.revision, device: fit.device, ...(fit.dtype ? { dtype: fit.dtype } : {}), ...(model.folder ? { folder: model.folder } : {}) })}
       >
         Load
       </button>

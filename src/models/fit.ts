@@ -70,11 +70,15 @@ function fitOn(model: CatalogModel, facts: DeviceFacts, device: Device, storedBy
   const { capability } = facts;
   const reasons: string[] = [];
   const notes: string[] = [];
-  const dtype = dtypePreference(device, capability.shaderF16).find((d) => model.sizes[d] !== undefined) ?? null;
+  const runs = device === 'wasm' || capability.webgpu;
+  const shipped = dtypePreference(device, capability.shaderF16).filter((d) => model.sizes[d] !== undefined);
+  // The first of the preferred weights that fits this device's memory; else the first shipped, whose
+  // estimate then says why it does not fit.
+  const budget = memoryBudget(device, capability);
+  const dtype = (runs ? shipped.find((d) => fitContext(model, d, budget).context !== null) : undefined) ?? shipped[0] ?? null;
   const size = dtype ? (model.sizes[dtype] ?? 0) : 0;
   const download = Math.max(0, size - storedBytes);
-  const runs = device === 'wasm' || capability.webgpu;
-  const memory = dtype && runs ? fitContext(model, dtype, memoryBudget(device, capability)) : null;
+  const memory = dtype && runs ? fitContext(model, dtype, budget) : null;
 
   if (!runs) reasons.push('This browser offers no WebGPU adapter.');
   if (!dtype) {

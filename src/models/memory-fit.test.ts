@@ -43,6 +43,7 @@ describe('memory estimate', () => {
       chunk: 512,
       logits: 512 * 151_936 * 4,
       largestKvTensor: 2 * 16_384 * 128 * 2,
+      weightCopies: 1,
       total: 1_370_000_000 + 2 * 469_762_048 + 512 * 151_936 * 4,
     });
   });
@@ -64,12 +65,14 @@ describe('memory estimate', () => {
 });
 
 describe('context that fits', () => {
-  it('on WASM: 8k for the 1.5B within the 3 GiB left of the 4 GiB address space', () => {
+  it('on WASM: the weights count twice in the 3 GiB left of the 4 GiB address space; the 1.5B fits 4k in q4f16, not at all in q4', () => {
     const budget = memoryBudget('wasm', CPU_ONLY);
     expect(budget).toMatchObject({ total: 3 * GiB, basis: 'wasm', maxBuffer: WASM_MAX_BUFFER_BYTES });
-    const fit = fitContext(small, 'q4', budget);
-    expect(fit).toMatchObject({ context: 8192, limit: 'memory' });
-    expect(fit.estimate.total).toBe(3_043_227_776);
+    expect(fitContext(small, 'q4', budget).context).toBeNull();
+    const fit = fitContext(small, 'q4f16', budget);
+    expect(fit).toMatchObject({ context: 4096, limit: 'memory' });
+    expect(fit.estimate.weightCopies).toBe(2);
+    expect(fit.estimate.total).toBe(2 * 1_370_000_000 + 2 * 4096 * 28_672 + fit.estimate.chunk * 151_936 * 4);
     // Where the browser reports 2 GB of RAM, that is the bound, and not even 2k fits.
     expect(memoryBudget('wasm', { ...CPU_ONLY, deviceMemory: 2 })).toMatchObject({ total: 1.5 * GiB, basis: 'device-memory' });
     expect(fitContext(small, 'q4', memoryBudget('wasm', { ...CPU_ONLY, deviceMemory: 2 })).context).toBeNull();
@@ -120,7 +123,7 @@ describe('loaded model', () => {
   });
 
   it('fits the catalog model it is, on the device and with the weights it loaded', () => {
-    expect(loadedContext({ load: ready(small, 'wasm', 'q4'), capability })).toBe(8192);
+    expect(loadedContext({ load: ready(small, 'wasm', 'q4f16'), capability })).toBe(4096);
     const gpu = { ...capability, webgpu: true, shaderF16: true, ...GPU_4GIB_8GB };
     // The worker reports how it keeps the cache: in place, 16k; copied every step, 8k.
     expect(loadedContext({ load: ready(large, 'webgpu', 'q4f16', 'in-place'), capability: gpu })).toBe(16_384);

@@ -81,7 +81,9 @@ export interface MemoryEstimate {
   logits: number;
   /** One layer's keys (or values) at `context`: the largest KV tensor. */
   largestKvTensor: number;
-  /** weights + kvCopies × kvCache + logits */
+  /** 2 on WASM: ORT holds the model's bytes and the weights parsed from them in its one heap. */
+  weightCopies: 1 | 2;
+  /** weightCopies × weights + kvCopies × kvCache + logits */
   total: number;
 }
 
@@ -123,7 +125,12 @@ export function kvUpdateFor(model: Pick<CatalogModel, 'attention'>, device: Devi
   return device === 'webgpu' && model.attention === 'group-query' ? 'in-place' : 'per-step';
 }
 
-export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number, maxBuffer: number, kv: KvUpdate): MemoryEstimate {
+/**
+ * `device` 'wasm' counts the weights twice: ORT copies the whole model file into the WebAssembly heap
+ * and builds its initializers there beside it (tools/bench real-size: a 1.92 GB inline q4 1.5B fails
+ * with std::bad_alloc at session creation, the 1.36 GB q4f16 loads, peaking at 3.6x the file in RSS).
+ */
+export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number, maxBuffer: number, kv: KvUpdate, device: Device = 'webgpu'): MemoryEstimate {
   const weights = model.sizes[dtype];
   if (weights === undefined) throw new Error(`No ${dtype} weights to estimate.`);
   const arch = model.architecture;
@@ -132,7 +139,8 @@ export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number,
   const logits = chunk * arch.vocabSize * LOGIT_BYTES;
   const largestKvTensor = arch.kvHeads * context * headDim(arch) * activationBytes(dtype);
   const kvCopies = kv === 'in-place' ? 1 : 2;
-  return { context, weights, kvCache, kvCopies, chunk, logits, largestKvTensor, total: weights + kvCopies * kvCache + logits };
+  const weightCopies = device === 'wasm' ? 2 : 1;
+  return { context, weights, kvCache, kvCopies, chunk, logits, largestKvTensor, weightCopies, total: weightCopies * weights + kvCopies * kvCache + logits };
 }
 
 /** Why `estimate` does not fit `budget`, or null when it does. */
@@ -149,7 +157,7 @@ export function fitContext(model: ModelFacts, dtype: Dtype, budget: MemoryBudget
   if (steps.length === 0) steps.push(model.contextLength);
   let fitted: MemoryEstimate | null = null;
   for (const context of steps) {
-    const estimate = estimateMemory(model, dtype, context, budget.maxBuffer, kv);
+    const estimate = estimateMemory(model, dtype, context, budget.maxBuffer, kv, budget.device);
     const over = overrun(estimate, budget);
     if (over) return { context: fitted?.context ?? null, estimate: fitted ?? estimate, budget, limit: over };
     fitted = estimate;

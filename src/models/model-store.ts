@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Device, FileProgress, LoadedInfo, LoadPhase, WorkerFailure } from '../../workers/protocol';
+import type { Device, Dtype, FileProgress, LoadedInfo, LoadPhase, WorkerFailure } from '../../workers/protocol';
 import { InferenceError } from '../engine/client';
 import { PRESETS, type EngineId } from '../remote/presets';
 import { RemoteEngine } from '../remote/remote-engine';
@@ -18,6 +18,8 @@ export interface ModelTarget {
   folder?: string;
   /** Backend chosen by the device-fit check (e.g. the CPU where the GPU is too small); else from the setting. */
   device?: Device;
+  /** Weights chosen by the fit check (the first preferred that fits this device); else the preference order. */
+  dtype?: Dtype;
 }
 
 export type LoadState =
@@ -149,7 +151,7 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
           repo: target.repo,
           revision: target.revision,
           device,
-          dtypes: dtypePreference(device, capability?.shaderF16 ?? false),
+          dtypes: target.dtype ? [target.dtype] : dtypePreference(device, capability?.shaderF16 ?? false),
           threads,
           ...(target.folder ? { folder: target.folder } : {}),
           ...partBytesForTests(),
