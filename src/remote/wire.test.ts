@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitReasoning } from '../reasoning/parse';
 import { FIXTURES, eventsOf, withCrlf, type WireFixture } from './fixtures';
-import { collectReply, WireReader, type Framing } from './wire';
+import { collectReply, replyOf, WireReader, type Framing } from './wire';
 
 /** A small deterministic PRNG, so a failing split can be reproduced from its seed. */
 function rng(seed: number): () => number {
@@ -22,15 +22,7 @@ function collectSplit(body: string, framing: Framing, thinkingPrefilled: boolean
     raw += reader.push(body.slice(i, i + n));
     i += n;
   }
-  raw += reader.finish();
-  const split = splitReasoning(raw, { startsInThinking: true });
-  return {
-    thinking: split.thinking ?? '',
-    answer: split.answer,
-    finishReason: reader.finishReason,
-    error: reader.error,
-    usage: reader.usage,
-  };
+  return replyOf(reader, raw + reader.finish());
 }
 
 const entries = Object.entries(FIXTURES) as [string, WireFixture][];

@@ -331,7 +331,11 @@ export class WireReader {
 /** Reads a whole response body with the live stream's reader and splits it like the chat store does. */
 export function collectReply(body: string, framing: Framing, options: WireOptions): CollectedReply {
   const reader = new WireReader(framing, options);
-  const raw = reader.push(body) + reader.finish();
+  return replyOf(reader, reader.push(body) + reader.finish());
+}
+
+/** A finished reader's reply: its raw output split at `</think>` as the chat store splits it. */
+export function replyOf(reader: WireReader, raw: string): CollectedReply {
   const split = splitReasoning(raw, { startsInThinking: true });
   return {
     thinking: split.thinking ?? '',
