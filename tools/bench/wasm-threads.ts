@@ -96,19 +96,18 @@ async function measureModel(browser: Browser, app: Served, hub: Hub, s: Settings
       decode.push(b.decodeTps / a.decodeTps);
     }
     log(`per-rep prefill speedups ${prefill.map((v) => v.toFixed(2)).join(' ')}; decode ${decode.map((v) => v.toFixed(2)).join(' ')}`);
-    const f = (name: string) => `wasm_threads_${name}${suffix}`;
     return {
-      [f('prefill_speedup')]: round(median(prefill)),
-      [f('prefill_speedup_q1')]: round(quantile(prefill, 0.25)),
-      [f('prefill_speedup_q3')]: round(quantile(prefill, 0.75)),
-      [f('decode_speedup')]: round(median(decode)),
-      [f('decode_speedup_q1')]: round(quantile(decode, 0.25)),
-      [f('decode_speedup_q3')]: round(quantile(decode, 0.75)),
-      [f('prefill_tps_1')]: round(median(single.map((r) => r.prefillTps)), 2),
-      [f('prefill_tps_default')]: round(median(multi.map((r) => r.prefillTps)), 2),
-      [f('decode_tps_1')]: round(median(single.map((r) => r.decodeTps)), 2),
-      [f('decode_tps_default')]: round(median(multi.map((r) => r.decodeTps)), 2),
-      [f('prompt_tokens')]: median(single.map((r) => r.promptTokens)),
+      [`wasm_threads_prefill_speedup${suffix}`]: round(median(prefill)),
+      [`wasm_threads_prefill_speedup_q1${suffix}`]: round(quantile(prefill, 0.25)),
+      [`wasm_threads_prefill_speedup_q3${suffix}`]: round(quantile(prefill, 0.75)),
+      [`wasm_threads_decode_speedup${suffix}`]: round(median(decode)),
+      [`wasm_threads_decode_speedup_q1${suffix}`]: round(quantile(decode, 0.25)),
+      [`wasm_threads_decode_speedup_q3${suffix}`]: round(quantile(decode, 0.75)),
+      [`wasm_threads_prefill_tps_1${suffix}`]: round(median(single.map((r) => r.prefillTps)), 2),
+      [`wasm_threads_prefill_tps_default${suffix}`]: round(median(multi.map((r) => r.prefillTps)), 2),
+      [`wasm_threads_decode_tps_1${suffix}`]: round(median(single.map((r) => r.decodeTps)), 2),
+      [`wasm_threads_decode_tps_default${suffix}`]: round(median(multi.map((r) => r.decodeTps)), 2),
+      [`wasm_threads_prompt_tokens${suffix}`]: median(single.map((r) => r.promptTokens)),
     };
   } finally {
     await sides.one?.close();
