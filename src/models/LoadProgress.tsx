@@ -39,7 +39,7 @@ export function LoadProgress() {
             {load.failure.detail && (
               <details>
                 <summary>Details</summary>
-                <pre className="detail">{load.failure.detail}</pre>
+                <pre className="error-detail">{load.failure.detail}</pre>
               </details>
             )}
             <p className="muted">Anything already downloaded is kept; retrying continues from there.</p>

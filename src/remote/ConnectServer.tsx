@@ -259,7 +259,7 @@ export function ConnectServer() {
               {problem.detail && (
                 <details>
                   <summary>Details</summary>
-                  <pre>{problem.detail}</pre>
+                  <pre className="error-detail">{problem.detail}</pre>
                 </details>
               )}
             </>
