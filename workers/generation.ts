@@ -54,8 +54,6 @@ export class Generator {
   /** `<｜Assistant｜>`, where a turn's prompt stops being shared with the next turn's; -1 if absent. */
   private readonly assistantId: number;
   private readonly kv: KvSlot<DynamicCache> | KvSlot<StaticKv>;
-  /** 'in-place' when the cache is updated where it lies (GQA graphs on a storage given), else copied per step. */
-  readonly kvCache: 'in-place' | 'per-step';
   private lastReply: ReplyRecord | null = null;
   private running = false;
   private interrupted = false;
@@ -66,7 +64,6 @@ export class Generator {
     this.model = model;
     this.limits = limits;
     this.kv = inPlace ? new StaticKvSlot(() => staticKvFor(model, inPlace)) : new KvCacheSlot();
-    this.kvCache = inPlace ? 'in-place' : 'per-step';
     this.eosIds = eosIdsOf(model);
     const assistant = tokenizer.convert_tokens_to_ids(ASSISTANT) as unknown;
     this.assistantId = typeof assistant === 'number' ? assistant : -1;
@@ -85,6 +82,11 @@ export class Generator {
     } finally {
       this.running = false;
     }
+  }
+
+  /** 'in-place' when the cache is updated where it lies (GQA graphs on a storage given), else copied per step. */
+  get kvCache(): 'in-place' | 'per-step' {
+    return this.kv instanceof StaticKvSlot ? 'in-place' : 'per-step';
   }
 
   /** Stops the running request between two forward passes (prefill chunks or tokens). */
