@@ -43,6 +43,11 @@ describe('updates', () => {
     // A reply that runs until stopped, so the update arrives mid-generation.
     await loadModel(page, hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
     await chatOrLoadError(page);
+    // The longest reply allowed, so it outlasts the new worker's install even on a loaded machine: the
+    // threaded WASM decode keeps both cores busy, and an 8k-token reply once ended before the offer came.
+    await page.getByRole('button', { name: '⚙ Settings' }).click();
+    await page.getByLabel('Maximum reply length (tokens)').fill('32768');
+    await page.getByRole('button', { name: 'Done' }).click();
     await sendMessage(page, 'Think about 2 + 3 forever.');
     await page.getByRole('button', { name: '■ Stop' }).waitFor();
 
