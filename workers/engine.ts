@@ -1,8 +1,8 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel } from '@huggingface/transformers';
 import { ExplainedError } from './errors';
-import { Generator, type GenerateCallbacks, type GenerateRequest, type GenerationResult } from './generation';
+import { Generator, type GenerateCallbacks, type GenerateRequest, type GenerationResult, type PathsCallbacks, type PathsRequest } from './generation';
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from './prefill-chunks';
-import type { FileProgress, LoadedInfo, LoadPhase, ModelSource } from './protocol';
+import type { FileProgress, LoadedInfo, LoadPhase, ModelSource, PathsStats } from './protocol';
 import { configureRuntime, runtimeThreads } from './runtime-env';
 import { Tensor as OrtTensor } from 'onnxruntime-web/webgpu';
 import { gpuKvStorage, type KvStorage, type OrtTensorClass } from './static-kv';
@@ -108,11 +108,20 @@ export class Engine {
 
   /** `receivedAt`: when the request reached the worker, so time to first token includes any wait. */
   async generate(request: GenerateRequest, cb: GenerateCallbacks, receivedAt: number): Promise<GenerationResult> {
+    return this.onDevice((generator) => generator.generate(request, cb, receivedAt));
+  }
+
+  /** Several sampled paths of one prompt, batched (consensus). */
+  async generatePaths(request: PathsRequest, cb: PathsCallbacks, receivedAt: number): Promise<PathsStats> {
+    return this.onDevice((generator) => generator.generatePaths(request, cb, receivedAt));
+  }
+
+  private async onDevice<T>(work: (generator: Generator) => Promise<T>): Promise<T> {
     const loaded = this.loaded;
     if (!loaded) throw new ExplainedError('not-loaded', 'No model is loaded yet. Load a model first.');
     if (this.lostReason) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
     try {
-      const result = await loaded.generator.generate(request, cb, receivedAt);
+      const result = await work(loaded.generator);
       if (this.lostReason) throw new ExplainedError('device-lost', DEVICE_LOST, this.lostReason);
       return result;
     } catch (error) {

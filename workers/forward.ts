@@ -33,7 +33,7 @@ function keepPresent(outputs: Record<string, Tensor>, cache: DynamicCache, prote
   }
 }
 
-/** The last position's logits of a [1, S, V] output, as float32. */
+/** The last position's logits of a [B, S, V] output, as float32 ([B, V] flattened). */
 function lastRow(logits: Tensor): Float32Array {
   // Only the last position's row is kept: the copy is one vocabulary wide, whatever the chunk was.
   return logits.slice(null, -1, null).to('float32').data as Float32Array;
@@ -63,6 +63,24 @@ export async function feed(
   return cache instanceof StaticKv ? feedInPlace(model, cache, ids, limits, options) : feedGrowing(model, cache, ids, limits, options);
 }
 
+/**
+ * One forward pass over a growing cache: each of `rows` holds the same number of new tokens, after the
+ * tokens every row of the cache already holds. Returns the logits of the rows' last positions [B, 1, V].
+ */
+async function passGrowing(model: PreTrainedModel, cache: DynamicCache, rows: readonly (readonly number[])[], protect: ReadonlySet<Tensor>): Promise<Tensor> {
+  const past = cache.get_seq_length();
+  const size = rows[0]?.length ?? 0;
+  const outputs = (await model.forward({
+    input_ids: int64(rows.flat(), [rows.length, size]),
+    attention_mask: int64(new Array<number>(rows.length * (past + size)).fill(1), [rows.length, past + size]),
+    past_key_values: cache,
+    num_logits_to_keep: KEEP_LAST,
+  })) as Record<string, Tensor>;
+  keepPresent(outputs, cache, protect);
+  if (!outputs.logits) throw new Error('The model returned no logits.');
+  return outputs.logits;
+}
+
 /** transformers.js's way: each pass returns new, longer `present.*` tensors that replace the cache's. */
 async function feedGrowing(
   model: PreTrainedModel,
@@ -75,21 +93,22 @@ async function feedGrowing(
   if (Object.keys(cache).length === 0) cache.update(emptyEntries(model));
   for (let start = 0; start < ids.length; ) {
     if (start > 0 && stop()) return null;
-    const past = cache.get_seq_length();
-    const size = nextChunk(limits, past, ids.length - start);
-    const outputs = (await model.forward({
-      input_ids: int64(ids.slice(start, start + size), [1, size]),
-      attention_mask: int64(new Array<number>(past + size).fill(1), [1, past + size]),
-      past_key_values: cache,
-      num_logits_to_keep: KEEP_LAST,
-    })) as Record<string, Tensor>;
-    keepPresent(outputs, cache, protect);
-    const logits = outputs.logits;
-    if (!logits) throw new Error('The model returned no logits.');
+    const size = nextChunk(limits, cache.get_seq_length(), ids.length - start);
+    const logits = await passGrowing(model, cache, [ids.slice(start, start + size)], protect);
     start += size;
     last = start === ids.length ? lastRow(logits) : null;
   }
   return last;
+}
+
+/**
+ * One decoding step for a batch of paths that share a length (a growing cache of `ids.length` rows):
+ * row r's next token is ids[r]. Returns each row's next-token logits (float32, views of one copy).
+ */
+export async function stepRows(model: PreTrainedModel, cache: DynamicCache, ids: readonly number[]): Promise<Float32Array[]> {
+  const all = lastRow(await passGrowing(model, cache, ids.map((id) => [id]), new Set()));
+  const width = all.length / ids.length;
+  return ids.map((_, r) => all.subarray(r * width, (r + 1) * width));
 }
 
 /**

@@ -1,13 +1,16 @@
-import type { DynamicCache, PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
+import { DynamicCache, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { selectRows } from './batch-rows';
 import { promptIds as chatPromptIds } from './chat-prompt';
 import { continuationIds, type ReplyRecord } from './continuation';
 import { ExplainedError, failedWhile } from './errors';
-import { feed } from './forward';
+import { feed, stepRows } from './forward';
 import { IncrementalDecoder } from './incremental-decoder';
 import { KvCacheSlot, StaticKvSlot, type KvSlot, type KvSnapshot } from './kv-cache';
 import type { ChunkLimits } from './prefill-chunks';
 import { staticKvFor, type KvStorage, type StaticKv } from './static-kv';
-import type { ChatTurn, GenerationStats, SamplingOptions, StopReason } from './protocol';
+import { kvLayout } from './kv-layout';
+import { LowestGroupConfidence, tokenConfidence } from './path-confidence';
+import type { ChatTurn, GenerationStats, PathEnd, PathsStats, SamplingOptions, StopReason } from './protocol';
 import { randomSource } from './seeded-random';
 import { ThinkingBudget } from './thinking-budget';
 import { chooseToken } from './token-choice';
@@ -23,6 +26,32 @@ export interface GenerateCallbacks {
   started(promptTokens: number): void;
   delta(text: string, generatedTokens: number, tokensPerSecond: number): void;
 }
+
+export interface PathsRequest {
+  turns: ChatTurn[];
+  options: SamplingOptions;
+  /** One path per seed; path i is seeds[i]. */
+  seeds: number[];
+}
+
+export interface PathsCallbacks {
+  started(promptTokens: number): void;
+  delta(path: number, text: string, generatedTokens: number): void;
+  done(path: number, end: PathEnd): void;
+}
+
+/** One path being decoded in a batch. */
+interface Row {
+  path: number;
+  random: () => number;
+  budget: ThinkingBudget | null;
+  decoder: IncrementalDecoder;
+  ids: number[];
+  confidence: LowestGroupConfidence;
+}
+
+/** Paths decoded together at most, whatever the buffers allow: the UI offers up to 16. */
+const MAX_ROWS = 16;
 
 export interface GenerationResult {
   reason: StopReason;
@@ -74,11 +103,26 @@ export class Generator {
    * user waits for (templating, cache handling and the prompt's forward passes).
    */
   async generate(request: GenerateRequest, cb: GenerateCallbacks, t0 = performance.now()): Promise<GenerationResult> {
+    return this.exclusive(() => this.run(request, cb, t0));
+  }
+
+  /**
+   * Samples one path per seed from the same prompt: the prompt is read once, then its cache is copied
+   * into the rows of a batch, each row with its own seed (and thinking budget), all decoded together.
+   * A row ends at its own EOS or length, and leaves the batch, so it costs nothing afterwards. Paths
+   * beyond what the device's buffers hold in one batch run in a later batch from the same prompt.
+   * The kept per-conversation cache is neither used nor changed.
+   */
+  async generatePaths(request: PathsRequest, cb: PathsCallbacks, t0 = performance.now()): Promise<PathsStats> {
+    return this.exclusive(() => this.runPaths(request, cb, t0));
+  }
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.running) throw new ExplainedError('busy', 'The model is already answering. Stop it or wait for it to finish.');
     this.running = true;
     this.interrupted = false;
     try {
-      return await this.run(request, cb, t0);
+      return await work();
     } finally {
       this.running = false;
     }
@@ -184,6 +228,118 @@ export class Generator {
     };
   }
 
+  private async runPaths({ turns, options, seeds }: PathsRequest, cb: PathsCallbacks, t0: number): Promise<PathsStats> {
+    const promptIds = chatPromptIds(this.tokenizer, turns);
+    const thinkEnd = options.thinkingBudget === null || options.thinkingBudget === undefined ? null : this.thinkEndId();
+    cb.started(promptIds.length);
+    const count = new Intl.NumberFormat('en');
+    const prompt = new DynamicCache();
+    const perBatch = this.rowsPerBatch(promptIds.length + options.maxNewTokens);
+    let generated = 0;
+    let firstAt = 0;
+    try {
+      let logits: Float32Array | null;
+      try {
+        logits = await feed(this.model, prompt, promptIds, this.limits, { stop: () => this.interrupted });
+      } catch (error) {
+        throw failedWhile(`While reading the prompt (${count.format(promptIds.length)} tokens)`, error);
+      }
+      firstAt = performance.now();
+      const keep = new Set(Object.values(prompt).filter((t): t is Tensor => t instanceof Tensor));
+      for (let from = 0; from < seeds.length; from += perBatch) {
+        const rows = seeds.slice(from, from + perBatch).map((seed, i): Row => ({
+          path: from + i,
+          random: randomSource(seed),
+          budget: thinkEnd === null ? null : new ThinkingBudget(options.thinkingBudget ?? 0, thinkEnd),
+          decoder: new IncrementalDecoder((ids) => this.tokenizer.decode(ids, { skip_special_tokens: true })),
+          ids: [],
+          confidence: new LowestGroupConfidence(),
+        }));
+        if (!logits || this.interrupted) {
+          for (const row of rows) cb.done(row.path, { reason: 'interrupted', generatedTokens: 0, confidence: null, thinkingBudgetHit: false });
+          continue;
+        }
+        generated += await this.decodeRows(prompt, keep, logits, rows, options, cb);
+      }
+    } finally {
+      await disposeGpu(prompt);
+    }
+    const now = performance.now();
+    return {
+      promptTokens: promptIds.length,
+      generatedTokens: generated,
+      totalMs: now - t0,
+      tokensPerSecond: generated > 0 && now > firstAt ? (generated * 1000) / (now - firstAt) : 0,
+      rowsPerBatch: Math.min(perBatch, seeds.length),
+    };
+  }
+
+  /** Decodes `rows` together from the prompt's cache and last logits; returns the tokens they generated. */
+  private async decodeRows(
+    prompt: DynamicCache,
+    keep: ReadonlySet<Tensor>,
+    promptLogits: Float32Array,
+    rows: Row[],
+    options: SamplingOptions,
+    cb: PathsCallbacks,
+  ): Promise<number> {
+    const choice = { temperature: options.temperature, topP: options.topP };
+    let cache = await selectRows(prompt, rows.map(() => 0), keep);
+    let active = rows;
+    let logits = rows.map(() => promptLogits);
+    let generated = 0;
+    const finish = (row: Row, reason: StopReason) => {
+      const piece = row.decoder.flush();
+      if (piece) cb.delta(row.path, piece, row.ids.length);
+      generated += row.ids.length;
+      cb.done(row.path, { reason, generatedTokens: row.ids.length, confidence: row.confidence.value, thinkingBudgetHit: row.budget?.hit ?? false });
+    };
+    try {
+      while (active.length > 0) {
+        const staying: number[] = [];
+        const next: number[] = [];
+        active.forEach((row, r) => {
+          const rowLogits = logits[r]!;
+          row.confidence.push(tokenConfidence(rowLogits));
+          const id = row.budget?.forcedToken() ?? chooseToken(rowLogits, { ...choice, random: row.random });
+          row.budget?.accept(id);
+          row.ids.push(id);
+          if (this.eosIds.has(id)) return finish(row, 'eos');
+          const piece = row.decoder.push(id);
+          if (piece) cb.delta(row.path, piece, row.ids.length);
+          if (row.ids.length >= options.maxNewTokens) return finish(row, 'length');
+          if (this.interrupted) return finish(row, 'interrupted');
+          staying.push(r);
+          next.push(id);
+        });
+        if (staying.length === 0) break;
+        // Finished rows leave the batch, so the rest no longer pay for them.
+        if (staying.length < active.length) cache = await selectRows(cache, staying);
+        active = staying.map((r) => active[r]!);
+        try {
+          logits = await stepRows(this.model, cache, next);
+        } catch (error) {
+          const longest = Math.max(...active.map((row) => row.ids.length));
+          throw failedWhile(`While writing token ${new Intl.NumberFormat('en').format(longest + 1)} of ${active.length} paths`, error);
+        }
+      }
+    } finally {
+      await disposeGpu(cache);
+    }
+    return generated;
+  }
+
+  /**
+   * Rows one batch may hold: each layer's cache is one buffer of rows × KV heads × tokens × head size,
+   * and the logits one of rows × vocabulary, both within the device's largest buffer.
+   */
+  private rowsPerBatch(tokens: number): number {
+    const { heads, headDim, type } = kvLayout(this.model);
+    const bytes = type === 'float16' ? 2 : 4;
+    const row = Math.max(heads * headDim * tokens * bytes, this.limits.vocabSize * 4, 1);
+    return Math.max(1, Math.min(MAX_ROWS, Math.floor(this.limits.maxBufferBytes / row)));
+  }
+
   /** `</think>` is an added, non-special token in R1 tokenizers; a model without it cannot be budgeted. */
   private thinkEndId(): number {
     const id = this.tokenizer.convert_tokens_to_ids(THINK_END) as number | null | undefined;
@@ -195,4 +351,9 @@ export class Generator {
     }
     return id;
   }
+}
+
+/** Frees a cache's GPU buffers now rather than when the garbage collector gets to them. */
+async function disposeGpu(cache: DynamicCache): Promise<void> {
+  await Promise.all(Object.values(cache).filter((t): t is Tensor => t instanceof Tensor && t.location === 'gpu-buffer').map((t) => t.dispose()));
 }

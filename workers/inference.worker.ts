@@ -31,6 +31,19 @@ async function handle(request: WorkerRequest, receivedAt: number): Promise<void>
       post({ type: 'done', id, reason, stats });
       return;
     }
+    case 'generate-paths': {
+      const stats = await engine.generatePaths(
+        request,
+        {
+          started: (promptTokens) => post({ type: 'started', id, promptTokens }),
+          delta: (path, text, generatedTokens) => post({ type: 'path-delta', id, path, text, generatedTokens }),
+          done: (path, end) => post({ type: 'path-done', id, path, end }),
+        },
+        receivedAt,
+      );
+      post({ type: 'paths-done', id, stats });
+      return;
+    }
     case 'reset':
       await engine.reset();
       post({ type: 'ok', id });

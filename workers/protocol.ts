@@ -66,6 +66,27 @@ export interface GenerationStats {
 
 export type StopReason = 'eos' | 'length' | 'interrupted';
 
+/** How one sampled path of a generate-paths request ended. */
+export interface PathEnd {
+  reason: StopReason;
+  generatedTokens: number;
+  /** Lowest group confidence of its tokens (workers/path-confidence.ts); null when it has none. */
+  confidence: number | null;
+  thinkingBudgetHit: boolean;
+}
+
+/** A generate-paths request as a whole. */
+export interface PathsStats {
+  promptTokens: number;
+  /** Over every path. */
+  generatedTokens: number;
+  totalMs: number;
+  /** Tokens per second over every path together, after the prompt. */
+  tokensPerSecond: number;
+  /** Paths decoded together in one batch (the rest waited for a later batch). */
+  rowsPerBatch: number;
+}
+
 export type ErrorCode =
   | 'network'
   | 'not-found'
@@ -95,6 +116,14 @@ export type WorkerRequest =
       /** Raw output of an unfinished reply to continue (after the generation prompt), for "Continue". */
       continuation?: string;
     }
+  | {
+      type: 'generate-paths';
+      id: string;
+      turns: ChatTurn[];
+      /** Shared by every path but the seed, which comes from `seeds` (one path per seed). */
+      options: SamplingOptions;
+      seeds: number[];
+    }
   | { type: 'interrupt'; id: string }
   | { type: 'reset'; id: string }
   | { type: 'unload'; id: string };
@@ -117,6 +146,9 @@ export type WorkerEvent =
   | { type: 'started'; id: string; promptTokens: number }
   | { type: 'delta'; id: string; text: string; generatedTokens: number; tokensPerSecond: number }
   | { type: 'done'; id: string; reason: StopReason; stats: GenerationStats }
+  | { type: 'path-delta'; id: string; path: number; text: string; generatedTokens: number }
+  | { type: 'path-done'; id: string; path: number; end: PathEnd }
+  | { type: 'paths-done'; id: string; stats: PathsStats }
   | { type: 'ok'; id: string }
   | { type: 'error'; id: string; error: WorkerFailure };
 
@@ -135,6 +167,9 @@ const EVENT_TYPES: ReadonlySet<WorkerEvent['type']> = new Set([
   'started',
   'delta',
   'done',
+  'path-delta',
+  'path-done',
+  'paths-done',
   'ok',
   'error',
 ]);
@@ -148,7 +183,7 @@ export function isWorkerEvent(value: unknown): value is WorkerEvent {
 
 /** Events that end a request: after one of these no more events carry its id. */
 export function isTerminal(event: WorkerEvent): boolean {
-  return event.type === 'loaded' || event.type === 'done' || event.type === 'ok' || event.type === 'error';
+  return event.type === 'loaded' || event.type === 'done' || event.type === 'paths-done' || event.type === 'ok' || event.type === 'error';
 }
 
 export function totalProgress(files: readonly FileProgress[]): { loaded: number; total: number } {

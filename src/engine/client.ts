@@ -8,6 +8,8 @@ import {
   type LoadedInfo,
   type LoadPhase,
   type ModelSource,
+  type PathEnd,
+  type PathsStats,
   type SamplingOptions,
   type StopReason,
   type WorkerEvent,
@@ -36,6 +38,12 @@ export class InferenceError extends Error {
 type Pending = { onEvent: (event: WorkerEvent) => void; resolve: (e: WorkerEvent) => void; reject: (e: InferenceError) => void };
 
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+export interface PathsHandlers {
+  onStarted?(promptTokens: number): void;
+  onDelta(path: number, text: string, generatedTokens: number): void;
+  onDone(path: number, end: PathEnd): void;
+}
 
 export interface GenerateHandlers {
   onStarted?(promptTokens: number): void;
@@ -103,6 +111,17 @@ export class InferenceClient {
     });
     if (end.type !== 'done') throw new InferenceError({ code: 'internal', message: `Unexpected reply ${end.type} to generate.` });
     return { reason: end.reason, stats: end.stats };
+  }
+
+  /** One sampled path per seed, decoded together; handlers hear each path as it streams and ends. */
+  async generatePaths(turns: ChatTurn[], options: SamplingOptions, seeds: number[], handlers: PathsHandlers): Promise<PathsStats> {
+    const end = await this.send({ type: 'generate-paths', turns, options, seeds }, (e) => {
+      if (e.type === 'started') handlers.onStarted?.(e.promptTokens);
+      else if (e.type === 'path-delta') handlers.onDelta(e.path, e.text, e.generatedTokens);
+      else if (e.type === 'path-done') handlers.onDone(e.path, e.end);
+    });
+    if (end.type !== 'paths-done') throw new InferenceError({ code: 'internal', message: `Unexpected reply ${end.type} to generate-paths.` });
+    return end.stats;
   }
 
   async interrupt(): Promise<void> {
