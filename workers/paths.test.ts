@@ -17,6 +17,7 @@ const fixture = (repo: string): FixtureInfo => {
 };
 const TINY = fixture('tiny-r1');
 const ENDLESS = fixture('tiny-r1-endless');
+const NOISY = fixture('tiny-r1-noisy');
 
 const QUESTION: ChatTurn[] = [{ role: 'user', content: 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.' }];
 const SAMPLED: SamplingOptions = { temperature: 0.6, topP: 0.95, maxNewTokens: 100 };
@@ -77,7 +78,7 @@ describe('Generator.generatePaths', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ponder-paths-'));
-    await generateFixtures(root, { only: [TINY.repo, ENDLESS.repo] });
+    await generateFixtures(root, { only: [TINY.repo, ENDLESS.repo, NOISY.repo] });
     env.localModelPath = root;
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
@@ -103,6 +104,42 @@ describe('Generator.generatePaths', () => {
     // The EOS step is chosen from the last pass's logits, so there is one pass per token but that one.
     expect(shapes.slice(1)).toEqual(Array.from({ length: TINY.replyTokens }, () => [3, 1]));
     expect(result.stats).toMatchObject({ promptTokens: result.promptTokens, generatedTokens: 3 * (TINY.replyTokens + 1), rowsPerBatch: 3 });
+  });
+
+  it('gives each path what a single reply with its seed gives, so paths differ where sampling does', async () => {
+    const { gen } = await generatorFor(NOISY);
+    const seeds = Array.from({ length: 12 }, (_, i) => 100 + i);
+    const batched = await collectPaths(gen, { turns: QUESTION, options: SAMPLED, seeds });
+    const single: string[] = [];
+    for (const seed of seeds) {
+      let text = '';
+      await gen.generate({ turns: QUESTION, options: { ...SAMPLED, seed } }, { started() {}, delta: (t) => (text += t) });
+      single.push(text);
+    }
+    expect(batched.texts).toEqual(single);
+    // The noisy solver boxes A, B or C: twelve seeds give more than one answer.
+    const boxed = new Set(batched.texts.map((t) => /\\boxed\{(\w)\}/.exec(t)?.[1]));
+    expect(boxed.size).toBeGreaterThan(1);
+  });
+
+  it('drops a path from the batch when it ends, and the rest go on as they would alone', async () => {
+    // So hot that EOS is drawn now and then: the seeded paths end at different steps.
+    const hot: SamplingOptions = { temperature: 30, topP: 1, maxNewTokens: 60 };
+    const { gen, model } = await generatorFor(TINY);
+    const seeds = Array.from({ length: 10 }, (_, i) => 7 + i);
+    const { shapes, result } = await passShapes(model, () => collectPaths(gen, { turns: QUESTION, options: hot, seeds }));
+    const lengths = result.ends.map((e) => e.generatedTokens);
+    expect(new Set(lengths).size, `path lengths ${lengths.join(', ')}`).toBeGreaterThan(2);
+    expect(result.ends.filter((e) => e.reason === 'eos').length).toBeGreaterThan(0);
+    // Each pass carries only the rows still running.
+    const rows = shapes.slice(1).map(([r]) => r!);
+    const running = (step: number) => lengths.filter((n) => n > step + 1).length;
+    expect(rows).toEqual(rows.map((_, step) => running(step)));
+    for (const [i, seed] of seeds.entries()) {
+      let text = '';
+      await gen.generate({ turns: QUESTION, options: { ...hot, seed } }, { started() {}, delta: (t) => (text += t) });
+      expect(result.texts[i], `path ${i}`).toBe(text);
+    }
   });
 
   it('stops each path at the length limit and runs paths the buffers cannot hold in later batches', async () => {
