@@ -1,8 +1,10 @@
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { ChatTurn, GenerationStats, SamplingOptions, StopReason, WorkerFailure } from '../../workers/protocol';
+import { pathCapacity, sampleConsensus, type PathsEngine } from '../consensus/sample';
+import type { ConsensusRecord } from '../consensus/types';
 import { InferenceError, type GenerateHandlers } from '../engine/client';
 import { inference } from '../engine/instance';
-import { loadedContext } from '../models/memory-fit';
+import { loadedContext, pathsContext } from '../models/memory-fit';
 import { remoteEngine, useModelStore } from '../models/model-store';
 import { ReasoningStream } from '../reasoning/parse';
 import {
@@ -32,6 +34,8 @@ export interface ReplyEngine {
     continuation?: string,
   ): Promise<{ reason: StopReason; stats: GenerationStats }>;
   interrupt(): Promise<void>;
+  /** Present where the engine can sample several paths of one prompt (consensus). */
+  generatePaths?: PathsEngine['generatePaths'];
 }
 
 export type ModelTag = ChatMessage['model'];
@@ -104,6 +108,17 @@ export interface ChatDeps {
    * or null where nothing is known (a custom model): replies are capped to what is left after the prompt.
    */
   contextLimit?: () => number | null;
+  /** The same across the rows of a batch of consensus paths (which keep their caches per step). */
+  pathsContextLimit?: () => number | null;
+}
+
+/** The message fields a consensus reply takes from the path it shows. */
+function shownFields(record: ConsensusRecord): Partial<ChatMessage> {
+  const path = record.chosenPath === null ? null : record.paths[record.chosenPath];
+  const spent = record.paths.reduce((sum, p) => sum + p.generatedTokens, 0);
+  const base = { consensus: record, generatedTokens: spent };
+  if (!path) return base;
+  return { ...base, content: path.content, thinking: path.thinking, answer: path.answer, thinkingClosed: path.thinkingClosed };
 }
 
 export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatState>> {
@@ -133,6 +148,39 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
     const patchMessage = (id: string, patch: Partial<ChatMessage>, save = true) =>
       change((c) => ({ ...c, messages: c.messages.map((m) => (m.id === id ? { ...m, ...patch } : m)) }), save);
 
+    /** Set by Stop; a consensus reads it to tell the user's stop from its own. */
+    let stopRequested = false;
+
+    /** Samples the paths of a consensus reply into `replyId`, voting as they finish. */
+    const consensusInto = async (replyId: string, engine: PathsEngine, turns: ChatTurn[], options: SamplingOptions, promptTokens: number) => {
+      const settings = get().conversation.settings;
+      if (!settings.consensus) return;
+      let latest: ConsensusRecord | null = null;
+      let lastSave = 0;
+      const batch = updatePacer(() => {
+        if (!latest) return;
+        const now = Date.now();
+        const save = now - lastSave >= SAVE_EVERY_MS;
+        if (save) lastSave = now;
+        patchMessage(replyId, { ...shownFields(latest), updatedAt: now }, save);
+      });
+      const { record, error } = await sampleConsensus({
+        engine,
+        turns,
+        options,
+        settings: settings.consensus,
+        capacity: pathCapacity(deps.pathsContextLimit?.() ?? null, promptTokens, options.maxNewTokens),
+        onChange(next) {
+          latest = next;
+          batch.schedule();
+        },
+        stopped: () => stopRequested,
+      });
+      batch.flush();
+      const status = record.stop === 'error' ? 'error' : record.stop === 'stopped' ? 'stopped' : 'done';
+      patchMessage(replyId, { ...shownFields(record), status, error: error === null ? null : failureOf(error), updatedAt: Date.now() });
+    };
+
     /** Streams a reply into the message `replyId`, which must already be in the conversation. */
     const generateInto = async (replyId: string, continuation?: { raw: string; tokens: number }) => {
       const { conversation } = get();
@@ -143,6 +191,18 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
       const promptTokens = estimatePromptTokens(conversation.messages.slice(0, index), '') + (continuation?.tokens ?? 0);
       const cap = replyCap(deps.contextLimit?.() ?? null, promptTokens);
       set({ generatingId: replyId });
+      stopRequested = false;
+
+      const engine = deps.engine();
+      if (settings.consensus && !continuation && engine.generatePaths) {
+        try {
+          const paths: PathsEngine = { generatePaths: engine.generatePaths.bind(engine), interrupt: engine.interrupt.bind(engine) };
+          await consensusInto(replyId, paths, turnsBefore(conversation.messages, index, settings), samplingOf(settings, cap), promptTokens);
+        } finally {
+          set({ generatingId: null });
+        }
+        return;
+      }
 
       // Parsing happens per delta (O(delta)), so the moment `</think>` arrives is exact;
       // the store is updated at the pace updatePacer sets, and saved about once a second for crash safety.
@@ -177,7 +237,7 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
       });
 
       try {
-        const { reason, stats } = await deps.engine().generate(
+        const { reason, stats } = await engine.generate(
           turnsBefore(conversation.messages, index, settings),
           samplingOf(settings, cap),
           {
@@ -306,7 +366,9 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
       },
 
       async stop() {
-        if (get().generatingId) await deps.engine().interrupt();
+        if (!get().generatingId) return;
+        stopRequested = true;
+        await deps.engine().interrupt();
       },
 
       async regenerate(replyId, model) {
@@ -359,7 +421,8 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
       async continueReply(replyId, model) {
         if (get().generatingId) return;
         const reply = get().conversation.messages.find((m) => m.id === replyId);
-        if (!reply || reply.role !== 'assistant') return;
+        // A consensus reply is its paths and their vote: continuing one path would leave the vote behind.
+        if (!reply || reply.role !== 'assistant' || reply.consensus) return;
         patchMessage(replyId, { status: 'streaming', error: null, model });
         await generateInto(replyId, { raw: reply.content, tokens: reply.generatedTokens });
       },
@@ -397,5 +460,6 @@ export const useChatStore = createChatStore({
   // A connected server replies while it is connected; the in-browser worker otherwise.
   engine: () => remoteEngine() ?? inference(),
   contextLimit: () => loadedContext(useModelStore.getState()),
+  pathsContextLimit: () => pathsContext(useModelStore.getState()),
 });
 

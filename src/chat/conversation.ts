@@ -1,4 +1,5 @@
 import type { GenerationStats, WorkerFailure } from '../../workers/protocol';
+import type { ConsensusPath, ConsensusRecord, ConsensusSettings } from '../consensus/types';
 
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'length' | 'error' | 'interrupted';
 
@@ -27,6 +28,8 @@ export interface ChatMessage {
   versions: ChatMessage[];
   /** 1 for the first attempt at a reply, counting up with each regeneration. */
   attempt: number;
+  /** A reply sampled along several paths that voted; its content is then the chosen path's. */
+  consensus: ConsensusRecord | null;
 }
 
 /** Per-conversation generation settings; defaults follow the DeepSeek-R1 model card. */
@@ -38,6 +41,8 @@ export interface ChatSettings {
   mathDirective: boolean;
   seed: number | null;
   thinkingBudget: number | null;
+  /** Sample several paths and vote on their answers; null answers once. */
+  consensus: ConsensusSettings | null;
 }
 
 export const MATH_DIRECTIVE = 'Please reason step by step, and put your final answer within \\boxed{}.';
@@ -49,6 +54,7 @@ export const DEFAULT_SETTINGS: ChatSettings = {
   mathDirective: true,
   seed: null,
   thinkingBudget: null,
+  consensus: null,
 };
 
 export interface Conversation {
@@ -88,6 +94,7 @@ export function blankMessage(role: ChatMessage['role'], content: string): ChatMe
     settings: null,
     versions: [],
     attempt: 1,
+    consensus: null,
   };
 }
 
@@ -110,7 +117,21 @@ export function userPrompt(text: string, settings: ChatSettings): string {
   return settings.mathDirective && !text.includes(MATH_DIRECTIVE) ? `${text}\n\n${MATH_DIRECTIVE}` : text;
 }
 
-/** A reply that was streaming when the page went away is kept, and says it was cut short. */
+/**
+ * A reply that was streaming when the page went away is kept, and says it was cut short. Its
+ * consensus paths that were still sampling or queued end as stopped, and the sampling as stopped,
+ * so nothing on screen claims to be still running.
+ */
 export function markInterrupted(messages: ChatMessage[]): ChatMessage[] {
-  return messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m));
+  return messages.map((m) => {
+    const consensus = m.consensus && interruptConsensus(m.consensus);
+    if (m.status !== 'streaming' && consensus === m.consensus) return m;
+    return { ...m, status: m.status === 'streaming' ? 'interrupted' : m.status, consensus };
+  });
+}
+
+function interruptConsensus(c: ConsensusRecord): ConsensusRecord {
+  const running = (p: ConsensusPath) => p.status === 'streaming' || p.status === 'waiting';
+  if (c.stop !== null && !c.paths.some(running)) return c;
+  return { ...c, stop: c.stop ?? 'stopped', paths: c.paths.map((p) => (running(p) ? { ...p, status: 'stopped' } : p)) };
 }

@@ -1,4 +1,4 @@
-import type { Device, Dtype } from '../../workers/protocol';
+import type { Device, Dtype, LoadedInfo } from '../../workers/protocol';
 import { nextChunk, WASM_MAX_BUFFER_BYTES } from '../../workers/prefill-chunks';
 import type { Capability } from './capability';
 import { activationBytes, catalogModelFor, type Architecture, type CatalogModel } from './catalog';
@@ -171,13 +171,21 @@ export function fitContext(model: ModelFacts, dtype: Dtype, budget: MemoryBudget
  * was loaded although not even the smallest step fits gets the smallest step. The worker says how it
  * keeps the cache, so that part is no longer a prediction.
  */
-export function loadedContext(state: { load: LoadState; capability: Capability | null }): number | null {
+export function loadedContext(state: { load: LoadState; capability: Capability | null }, kvCache?: LoadedInfo['kvCache']): number | null {
   const { load, capability } = state;
   if (load.status !== 'ready' || !capability) return null;
   const model = catalogModelFor(load.target);
   if (!model || model.sizes[load.info.dtype] === undefined) return null;
-  const fit = fitContext(model, load.info.dtype, memoryBudget(load.info.device, capability), load.info.kvCache);
+  const fit = fitContext(model, load.info.dtype, memoryBudget(load.info.device, capability), kvCache ?? load.info.kvCache);
   return fit.context ?? fit.estimate.context;
+}
+
+/**
+ * Tokens of context that fit across every row of a batch of consensus paths: batched paths always
+ * grow their cache per step (workers/generation.ts), whatever a single reply does.
+ */
+export function pathsContext(state: { load: LoadState; capability: Capability | null }): number | null {
+  return loadedContext(state, 'per-step');
 }
 
 /** 16,384 → "16k". */
