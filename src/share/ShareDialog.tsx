@@ -3,10 +3,10 @@
 
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../chat/chat-store';
-import { encodeTranscript } from './codec.ts';
 import { exchanges, toTranscript } from './convert.ts';
 import { canShareFile, download, shareFile, shareLink, type Delivery } from './deliver.ts';
 import { fileName, readTranscriptFile, toJson } from './files.ts';
+import { encodeForLink, pathCount } from './link.ts';
 import { toMarkdown } from './markdown.ts';
 import { openTranscriptFile, shareUrl } from './shared-source.ts';
 import { LIMITS, ShareLinkError, type Transcript } from './transcript.ts';
@@ -29,17 +29,24 @@ async function exportFile(t: Transcript, kind: 'md' | 'html' | 'json'): Promise<
   return new File([toHtml(t, await collectStyles())], name, { type: 'text/html' });
 }
 
-function useLink(t: Transcript | null): string | null {
-  const [link, setLink] = useState<{ t: Transcript; url: string } | null>(null);
+interface Link {
+  url: string;
+  /** What the link holds: `t`, or `t` without its consensus paths' text when that was too long. */
+  holds: Transcript;
+}
+
+function useLink(t: Transcript | null): Link | null {
+  const [link, setLink] = useState<{ t: Transcript; link: Link } | null>(null);
   useEffect(() => {
     if (!t) return;
     let current = true;
-    void encodeTranscript(t).then((encoded) => current && setLink({ t, url: shareUrl(encoded) }));
+    const budget = LIMITS.practicalLinkChars - shareUrl('').length;
+    void encodeForLink(t, budget).then(({ transcript, encoded }) => current && setLink({ t, link: { url: shareUrl(encoded), holds: transcript } }));
     return () => {
       current = false;
     };
   }, [t]);
-  return link && link.t === t ? link.url : null;
+  return link && link.t === t ? link.link : null;
 }
 
 const kb = (chars: number) => `${Math.ceil(chars / 1024)} KB`;
@@ -50,7 +57,7 @@ function ExportSection({ messages, onNote }: { messages: readonly ChatMessage[];
   const choices = exchanges(messages);
   const transcript = useMemo(() => toTranscript(messages, { includeThinking, exchange: scope }), [messages, includeThinking, scope]);
   const link = useLink(transcript);
-  const tooLong = link !== null && link.length > LIMITS.practicalLinkChars;
+  const tooLong = link !== null && link.url.length > LIMITS.practicalLinkChars;
   const jsonFile = useMemo(() => new File([toJson(transcript)], fileName(transcript, 'json'), { type: 'application/json' }), [transcript]);
   const ids = { scope: useId(), thinking: useId(), link: useId() };
 
@@ -83,7 +90,7 @@ function ExportSection({ messages, onNote }: { messages: readonly ChatMessage[];
           <p className="hint muted">Packing the transcript…</p>
         ) : tooLong ? (
           <p className="warning" role="status" data-testid="link-too-long">
-            As a link this transcript would be {kb(link.length)}. Links over {kb(LIMITS.practicalLinkChars)} get cut off by chat apps and mail
+            As a link this transcript would be {kb(link.url.length)}. Links over {kb(LIMITS.practicalLinkChars)} get cut off by chat apps and mail
             clients, so share it as a file instead{includeThinking ? ', or leave the thinking out to shorten it' : ''}.
           </p>
         ) : (
@@ -91,12 +98,18 @@ function ExportSection({ messages, onNote }: { messages: readonly ChatMessage[];
             <label htmlFor={ids.link} className="visually-hidden">
               Share link
             </label>
-            <input id={ids.link} type="url" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+            <input id={ids.link} type="url" readOnly value={link.url} onFocus={(e) => e.currentTarget.select()} />
             <p className="hint muted">
-              {kb(link.length)}. The transcript travels inside the link (after the #), so no server ever receives it.
+              {kb(link.url.length)}. The transcript travels inside the link (after the #), so no server ever receives it.
             </p>
+            {link.holds.pathsOmitted && (
+              <p className="hint muted" data-testid="paths-omitted">
+                To keep the link short it leaves out the reasoning of {pathCount(link.holds)} consensus paths (their answers still vote); the files keep
+                everything.
+              </p>
+            )}
             <div className="row">
-              <button type="button" className="button primary small" onClick={() => void shareLink(link, transcript.title).then((d) => onNote(DELIVERY_NOTE[d]))}>
+              <button type="button" className="button primary small" onClick={() => void shareLink(link.url, transcript.title).then((d) => onNote(DELIVERY_NOTE[d]))}>
                 {typeof navigator.share === 'function' ? 'Share link…' : 'Copy link'}
               </button>
             </div>

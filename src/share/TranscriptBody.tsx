@@ -5,22 +5,66 @@
 import { findFinalAnswer } from '../reasoning/answer';
 import { AnswerCard, Markdown, ThinkingBlock } from '../render';
 import { MathView } from '../render/MathView.tsx';
-import { replyFacts, sharedLine, thinkingStatus, thinkingSummary } from './describe.ts';
-import type { AssistantTurn, Transcript } from './transcript.ts';
+import { consensusFacts, omittedNote, pathThinkingSummary, pathTitle, replyFacts, sharedLine, thinkingStatus, thinkingSummary, voteDistribution, voteHeadline } from './describe.ts';
+import type { AssistantTurn, Transcript, TranscriptConsensus } from './transcript.ts';
 
 const STATUS_NOTE = { stopped: 'Stopped.', length: 'The reply reached the token limit.' } as const;
 
-function Thinking({ m, live }: { m: AssistantTurn & { thinking: string }; live: boolean }) {
-  if (live) return <ThinkingBlock thinking={m.thinking} {...thinkingStatus(m)} />;
+/** Thinking as a <details>, which opens and closes with no script (the HTML export). */
+function StaticThinking({ summary, thinking }: { summary: string; thinking: string }) {
   return (
     <details className="thinking">
       <summary className="thinking-toggle">
-        <span className="thinking-header">{thinkingSummary(m)}</span>
+        <span className="thinking-header">{summary}</span>
       </summary>
       <div className="thinking-body">
-        <Markdown text={m.thinking} streaming={false} />
+        <Markdown text={thinking} streaming={false} />
       </div>
     </details>
+  );
+}
+
+function Thinking({ m, live }: { m: AssistantTurn & { thinking: string }; live: boolean }) {
+  if (live) return <ThinkingBlock thinking={m.thinking} {...thinkingStatus(m)} />;
+  return <StaticThinking summary={thinkingSummary(m)} thinking={m.thinking} />;
+}
+
+/**
+ * The vote in a few plain lines, then each path folded away (the chosen one's text is the reply
+ * itself). Answers are shown as the LaTeX the paths boxed, as text: React escapes it.
+ */
+function Consensus({ c, omitted }: { c: TranscriptConsensus; omitted: boolean }) {
+  const distribution = voteDistribution(c);
+  return (
+    <section className="consensus" aria-label="Consensus">
+      <p className="consensus-headline">{voteHeadline(c)}</p>
+      {distribution.length > 0 && (
+        <ul className="consensus-distribution">
+          {distribution.map((line, i) => (
+            <li key={i}>{line}</li>
+          ))}
+        </ul>
+      )}
+      <p className="stats muted">{consensusFacts(c)}</p>
+      {omitted && <p className="note muted">{omittedNote(c.paths.length)}</p>}
+      {c.paths.map((p, i) => (
+        <details key={i} className="consensus-path">
+          <summary>{pathTitle(p, i, i === c.chosenPath)}</summary>
+          {i === c.chosenPath ? (
+            <p className="muted">Its thinking and answer are the reply above.</p>
+          ) : (
+            <>
+              {p.thinking !== null && <StaticThinking summary={pathThinkingSummary(p)} thinking={p.thinking} />}
+              {p.answer && (
+                <div className="answer">
+                  <Markdown text={p.answer} streaming={false} />
+                </div>
+              )}
+            </>
+          )}
+        </details>
+      ))}
+    </section>
   );
 }
 
@@ -36,7 +80,7 @@ function FinalAnswer({ latex, live }: { latex: string; live: boolean }) {
   );
 }
 
-function Reply({ m, live }: { m: AssistantTurn; live: boolean }) {
+function Reply({ m, live, pathsOmitted }: { m: AssistantTurn; live: boolean; pathsOmitted: boolean }) {
   const final = findFinalAnswer(m);
   const facts = replyFacts(m);
   return (
@@ -51,6 +95,7 @@ function Reply({ m, live }: { m: AssistantTurn; live: boolean }) {
       {m.status === 'error' && <p className="note error">{m.error ?? 'This reply failed.'}</p>}
       {(m.status === 'stopped' || m.status === 'length') && <p className="note muted">{STATUS_NOTE[m.status]}</p>}
       {facts && <p className="stats muted">{facts}</p>}
+      {m.consensus && <Consensus c={m.consensus} omitted={pathsOmitted} />}
     </article>
   );
 }
@@ -68,7 +113,7 @@ export function TranscriptBody({ t, live }: { t: Transcript; live: boolean }) {
             <p>{m.text}</p>
           </article>
         ) : (
-          <Reply key={i} m={m} live={live} />
+          <Reply key={i} m={m} live={live} pathsOmitted={t.pathsOmitted === true} />
         ),
       )}
     </div>

@@ -3,7 +3,7 @@ import { seeded } from '../reasoning/testing/random';
 import { decodeTranscript, encodeTranscript } from './codec.ts';
 import { linkForJson as linkFor } from './testing/links.ts';
 import { randomTranscript } from './testing/random-transcript.ts';
-import { LIMITS, ShareLinkError, type ShareErrorReason, type Transcript } from './transcript.ts';
+import { LIMITS, ShareLinkError, TRANSCRIPT_VERSION, type ShareErrorReason, type Transcript } from './transcript.ts';
 
 const SAMPLE: Transcript = {
   format: 'ponder-transcript',
@@ -107,7 +107,7 @@ describe('encodeTranscript / decodeTranscript', () => {
   });
 
   it('rejects a well-formed link carrying a newer format version, saying so', async () => {
-    const error = await decodeTranscript(await linkFor(JSON.stringify({ ...SAMPLE, version: 2 }))).catch((e: unknown) => e);
+    const error = await decodeTranscript(await linkFor(JSON.stringify({ ...SAMPLE, version: TRANSCRIPT_VERSION + 1 }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShareLinkError);
     expect((error as ShareLinkError).reason).toBe('version');
     expect((error as ShareLinkError).message).toMatch(/newer Ponder/);

@@ -1,8 +1,14 @@
-// The shared-transcript format (version 1). One shape for links, JSON files and the read-only view;
-// written by strangers, so `validate.ts` checks every field before anything renders it.
+// The shared-transcript format. One shape for links, JSON files and the read-only view; written by
+// strangers, so `validate.ts` checks every field before anything renders it.
+//
+// Version 2 adds consensus replies. A transcript is written as version 2 only when it carries one,
+// and version 1 (exactly the old shape) otherwise: every transcript an older Ponder could open it
+// still opens, and one it cannot tells its reader to update instead of listing unknown fields.
 
 export const TRANSCRIPT_FORMAT = 'ponder-transcript';
-export const TRANSCRIPT_VERSION = 1;
+export type TranscriptVersion = 1 | 2;
+/** The newest version this Ponder reads and writes. */
+export const TRANSCRIPT_VERSION = 2;
 
 export interface TranscriptModel {
   /** Hub repository id, e.g. `onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX`. */
@@ -37,6 +43,55 @@ export interface UserTurn {
 
 export type ReplyStatus = 'done' | 'stopped' | 'length' | 'error';
 
+/** One sampled path of a consensus reply. A path still running when shared is shared as stopped. */
+export interface TranscriptPath {
+  /** Null when the path did not think, the sender left thinking out, or the path's text was omitted. */
+  thinking: string | null;
+  thinkingClosed: boolean;
+  /** Empty when the path's text was omitted to keep a link short (see `Transcript.pathsOmitted`). */
+  answer: string;
+  status: ReplyStatus;
+  generatedTokens: number;
+  /** DeepConf lowest group confidence, higher is surer; null where unknown. */
+  confidence: number | null;
+  /** The path's boxed answer (LaTeX), null when it gave none. */
+  final: string | null;
+  seed: number;
+}
+
+export interface TranscriptVoteGroup {
+  answer: string;
+  /** Indices into the reply's paths. */
+  paths: number[];
+  weight: number;
+  /** 0–1. */
+  share: number;
+}
+
+export interface TranscriptVote {
+  outcome: 'majority' | 'tie' | 'no-answer' | 'too-few';
+  /** Heaviest first. */
+  groups: TranscriptVoteGroup[];
+  /** Index into groups, null without a winner. */
+  winner: number | null;
+  finished: number;
+  unanswered: number;
+  weighting: 'count' | 'confidence';
+}
+
+/** A reply answered along several paths whose boxed answers voted; the turn's own text is the chosen path's. */
+export interface TranscriptConsensus {
+  settings: { maxPaths: number; mode: 'adaptive' | 'fixed'; weighting: 'count' | 'confidence' };
+  paths: TranscriptPath[];
+  vote: TranscriptVote | null;
+  /** Why sampling stopped; null if it had not when shared. */
+  stop: 'decided' | 'settled' | 'max-paths' | 'stopped' | 'error' | null;
+  /** Probability (0–1) that the leader is the most likely answer. */
+  certainty: number | null;
+  /** Index into paths of the one shown as the reply, null when none won. */
+  chosenPath: number | null;
+}
+
 export interface AssistantTurn {
   role: 'assistant';
   /** Null when the model did not think, or the sender left the thinking out. */
@@ -54,18 +109,22 @@ export interface AssistantTurn {
   thinkingTokens: number | null;
   generatedTokens: number;
   stats: TranscriptStats | null;
+  /** Version 2 only; absent for a single answer. */
+  consensus?: TranscriptConsensus;
 }
 
 export type TranscriptTurn = UserTurn | AssistantTurn;
 
 export interface Transcript {
   format: typeof TRANSCRIPT_FORMAT;
-  version: typeof TRANSCRIPT_VERSION;
+  version: TranscriptVersion;
   title: string;
   /** Epoch milliseconds. */
   sharedAt: number;
   /** False when the sender chose to leave the model's thinking out. */
   thinkingIncluded: boolean;
+  /** Version 2 only, present (true) when the paths' thinking and answers were left out to keep a link short; their votes stay. */
+  pathsOmitted?: true;
   messages: TranscriptTurn[];
 }
 
@@ -84,6 +143,9 @@ export const LIMITS = {
   textChars: 2_000_000,
   titleChars: 200,
   idChars: 200,
+  /** The most paths a consensus reply samples (16); a boxed answer is a short formula. */
+  paths: 16,
+  finalChars: 10_000,
 } as const;
 
 export type ShareErrorReason = 'malformed' | 'corrupted' | 'too-large' | 'version' | 'invalid';
