@@ -1,4 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
+import { ConsensusControl } from '../consensus/ConsensusControl';
 
 interface Props {
   busy: boolean;
@@ -33,35 +34,41 @@ export function Composer({ busy, disabled = false, onDraft, onSend, onStop }: Pr
   };
 
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <label htmlFor="composer-input" className="visually-hidden">
-        Message
-      </label>
-      <textarea
-        id="composer-input"
-        ref={ref}
-        rows={1}
-        value={text}
-        placeholder="Ask a question. Enter to send, Shift+Enter for a new line."
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-        autoFocus
-      />
-      {busy ? (
-        <button type="button" className="button stop" onClick={onStop}>
-          ■ Stop
-        </button>
-      ) : (
-        <button type="submit" className="button primary" disabled={disabled || !text.trim()}>
-          Send
-        </button>
-      )}
-    </form>
+    <>
+      {/* Outside the form: Enter in its controls must not send the message. */}
+      <div className="composer-tools">
+        <ConsensusControl />
+      </div>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <label htmlFor="composer-input" className="visually-hidden">
+          Message
+        </label>
+        <textarea
+          id="composer-input"
+          ref={ref}
+          rows={1}
+          value={text}
+          placeholder="Ask a question. Enter to send, Shift+Enter for a new line."
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          autoFocus
+        />
+        {busy ? (
+          <button type="button" className="button stop" onClick={onStop}>
+            ■ Stop
+          </button>
+        ) : (
+          <button type="submit" className="button primary" disabled={disabled || !text.trim()}>
+            Send
+          </button>
+        )}
+      </form>
+    </>
   );
 }

@@ -6,6 +6,7 @@ import { useModelStore } from '../models/model-store';
 import { formatSeconds } from '../util/format';
 import { useChatStore, type ChatMessage, type ModelTag } from './chat-store';
 import { deviceName } from '../share/describe';
+import { ConsensusView } from '../consensus/ConsensusView';
 
 const STATUS_NOTE: Partial<Record<ChatMessage['status'], string>> = {
   stopped: 'Stopped.',
@@ -67,8 +68,9 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
   const streaming = message.status === 'streaming';
   const final = findFinalAnswer({ thinking: message.thinking, answer: message.answer });
   const thinkingSeconds = (message.thinkingMs ?? message.updatedAt - message.startedAt) / 1000;
-  return (
-    <article className="message assistant" aria-label="Assistant" data-status={message.status}>
+  // The reply's thinking and answer: the chosen path's, for a consensus reply.
+  const body = (
+    <>
       {/* A reply that failed before thinking anything shows only the error. */}
       {message.thinking !== null && (message.thinking !== '' || message.status !== 'error') && (
         <ThinkingBlock
@@ -87,8 +89,21 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
           <Markdown text={message.answer} streaming={streaming} />
         </div>
       )}
-      {final && !streaming && <AnswerCard latex={final.latex} />}
-      {streaming && message.generatedTokens === 0 && <p className="muted pending">Starting…</p>}
+      {/* A consensus reply's answer card is the vote's (ConsensusView). */}
+      {final && !streaming && !message.consensus && <AnswerCard latex={final.latex} />}
+    </>
+  );
+  return (
+    <article className="message assistant" aria-label="Assistant" data-status={message.status}>
+      {message.consensus ? (
+        <ConsensusView record={message.consensus} seconds={(message.updatedAt - message.startedAt) / 1000}>
+          {body}
+        </ConsensusView>
+      ) : (
+        body
+      )}
+      {/* A consensus reply shows its sampling progress instead. */}
+      {streaming && !message.consensus && message.generatedTokens === 0 && <p className="muted pending">Starting…</p>}
       {STATUS_NOTE[message.status] && <p className="note muted">{STATUS_NOTE[message.status]}</p>}
       {message.error && (
         <div className="note error" role="alert">
@@ -115,7 +130,8 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
               ↻ Regenerate
             </button>
           )}
-          {model && CONTINUABLE.has(message.status) && (
+          {/* A consensus reply is its paths and their vote; it can be regenerated, not continued. */}
+          {model && CONTINUABLE.has(message.status) && !message.consensus && (
             <button type="button" className="button small" disabled={busy} onClick={() => void continueReply(message.id, model)}>
               Continue
             </button>
