@@ -1,3 +1,7 @@
+import { equivalent } from './latex-equal.ts';
+import { normalizeLatex } from './latex-normalize.ts';
+import { parseLatex, type LatexNode } from './latex-parse.ts';
+
 /**
  * Final-answer extraction: R1 is prompted to "put your final answer within \boxed{}".
  *
@@ -76,4 +80,45 @@ export function findFinalAnswer(parts: { thinking: string | null; answer: string
   if (fromAnswer !== null) return { latex: fromAnswer, source: 'answer' };
   const fromThinking = parts.thinking === null ? null : extractBoxedAnswer(parts.thinking);
   return fromThinking === null ? null : { latex: fromThinking, source: 'thinking' };
+}
+
+/**
+ * The canonical string of an answer (see latex-normalize.ts): what a vote group shows, and a key on
+ * which answers that normalize alike are always the same answer.
+ */
+export function normalizeAnswer(latex: string): string {
+  return analyze(latex).normalized;
+}
+
+/**
+ * Whether two boxed answers are the same answer (see latex-equal.ts for the rules): synchronous,
+ * symmetric, reflexive, true whenever `normalizeAnswer` agrees, and never throws. What the parser
+ * cannot read is only equal to what normalizes to the same string.
+ */
+export function sameAnswer(a: string, b: string): boolean {
+  const x = analyze(a);
+  const y = analyze(b);
+  if (x.normalized === y.normalized) return true;
+  return x.value !== null && y.value !== null && equivalent(x.value, y.value);
+}
+
+interface Analysis {
+  normalized: string;
+  value: LatexNode | null;
+}
+
+/** Parsing longer answers would make the pairwise set comparison slow; they still compare as strings. */
+const MAX_PARSED_LENGTH = 400;
+/** Voting compares each of up to 16 answers with every other: analyze each once. */
+const CACHE_SIZE = 256;
+const cache = new Map<string, Analysis>();
+
+function analyze(latex: string): Analysis {
+  const cached = cache.get(latex);
+  if (cached !== undefined) return cached;
+  const normalized = normalizeLatex(latex);
+  const analysis = { normalized, value: normalized.length > MAX_PARSED_LENGTH ? null : parseLatex(normalized) };
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(latex, analysis);
+  return analysis;
 }
