@@ -236,7 +236,7 @@ export class Generator {
     const prompt = new DynamicCache();
     const perBatch = this.rowsPerBatch(promptIds.length + options.maxNewTokens);
     let generated = 0;
-    let firstAt = 0;
+    let firstAt: number;
     try {
       let logits: Float32Array | null;
       try {

@@ -61,22 +61,26 @@ describe('nextStep', () => {
     expect(step(ADAPTIVE, answers('553555')).stop).toBe('settled');
   });
 
-  it('settles fixed mode once the rest cannot change the leader, and never on a tie', () => {
+  it('fixed mode samples every path, even once the rest could not change the leader', () => {
     expect(step(FIXED, [])).toEqual({ stop: null, wave: 4, certainty: null });
-    expect(step(FIXED, answers('5555')).stop).toBeNull();
     expect(step(FIXED, answers('5555')).wave).toBe(4);
-    expect(step(FIXED, answers('55555')).stop).toBe('settled'); // 5 > 3 to come
-    expect(step(FIXED, answers('55553')).stop).toBeNull(); // 4-1 with 3 to come could end 4-4
-    expect(step(FIXED, answers('555535')).stop).toBe('settled'); // 5-1 with 2 to come
-    expect(step(FIXED, answers('5555333')).stop).toBeNull();
+    expect(step(FIXED, answers('55555')).stop).toBeNull(); // settled in adaptive mode: 5 > 3 to come
+    expect(step(FIXED, answers('55555')).wave).toBe(3);
     expect(step(FIXED, answers('55553333')).stop).toBe('max-paths');
-    // Running paths are votes to come.
-    expect(step(FIXED, [...answers('55555'), path(null, 'streaming'), path(null, 'streaming'), path(null, 'streaming')]).stop).toBe('settled');
     expect(step(FIXED, [...answers('5555'), ...Array.from({ length: 4 }, () => path(null, 'streaming'))])).toEqual({
       stop: null,
       wave: 0,
       certainty: 31 / 32,
     });
+  });
+
+  it('settles adaptive mode once the rest cannot change the leader, counting running paths as votes to come, never on a tie', () => {
+    const wide: ConsensusSettings = { ...ADAPTIVE, maxPaths: 16 };
+    expect(step(ADAPTIVE, answers('55553')).stop).toBeNull(); // 4-1: 0.89 sure, and 3 to come could end 4-4
+    expect(step(ADAPTIVE, answers('555535')).stop).toBe('settled'); // 5-1 with 2 to come
+    expect(step(ADAPTIVE, [...answers('555553'), path(null, 'streaming'), path(null, 'streaming')]).stop).toBe('settled'); // 5-1, 2 running
+    expect(step(ADAPTIVE, [...answers('55553'), path(null, 'streaming'), path(null, 'streaming')]).stop).toBeNull(); // 4-1, 2 running, 1 to start
+    expect(step(wide, answers('5533')).stop).toBeNull();
   });
 
   it('spends stopped, failed and unanswered paths without counting their votes', () => {
@@ -87,7 +91,7 @@ describe('nextStep', () => {
   });
 
   it('under confidence weighting, settles only past what the surest voter so far could undo', () => {
-    const settings: ConsensusSettings = { maxPaths: 5, mode: 'fixed', weighting: 'confidence' };
+    const settings: ConsensusSettings = { maxPaths: 5, mode: 'adaptive', weighting: 'confidence' };
     const sure = [path('a', 'done', 2), path('a', 'done', 2), path('b', 'done', 1)];
     expect(step(settings, sure).stop).toBeNull(); // 4 - 1 = 3, not > 2 x 2
     const surer = [path('a', 'done', 4), path('a', 'done', 4), path('a', 'done', 1), path('b', 'done', 1)];

@@ -11,9 +11,9 @@
  * holds enough votes to move the result; the Beta rule is the paper's default.
  * The earliest possible stop is 4–0 (1 - 1/32 = 0.969; 3–0 gives 0.9375), then 6–1, 8–2, 9–3.
  *
- * Settled (both modes): the leader is ahead by more than every path still to come could close,
+ * Settled (adaptive): the leader is ahead by more than every path still to come could close,
  * even if each went to the runner-up. Fixed-k would then elect the same answer from the same
- * samples, so stopping costs nothing. Counting makes this exact; under confidence weighting a future
+ * samples, so stopping costs nothing. Fixed mode never stops early: it samples all k, as asked. Counting makes this exact; under confidence weighting a future
  * path is taken to weigh at most the heaviest path so far (DeepConf confidences of one model on one
  * question lie in a narrow band), so there it is a close bound, not a proof.
  *
@@ -120,8 +120,9 @@ export function nextStep({ settings, paths, vote, capacity }: PolicyInput): Poli
 
   if (future === 0) return stop('max-paths');
   const [top, second] = vote.groups;
-  if (vote.outcome === 'majority' && top) {
-    if (settings.mode === 'adaptive' && certainty !== null && certainty >= CERTAINTY_TARGET) return stop('decided');
+  // Fixed k samples every path: who picks it wants the whole distribution, not just the winner.
+  if (settings.mode === 'adaptive' && vote.outcome === 'majority' && top) {
+    if (certainty !== null && certainty >= CERTAINTY_TARGET) return stop('decided');
     if (top.weight - (second?.weight ?? 0) > future * heaviestVote(vote, paths)) return stop('settled');
   }
 
