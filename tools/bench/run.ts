@@ -18,6 +18,8 @@ const BENCHMARKS: Array<() => Promise<{ default: Benchmark }>> = [
   () => import('./wasm-matmul.ts'),
   () => import('./kv-decode.ts'),
   () => import('./real-size.ts'),
+  () => import('./consensus-vote.ts'),
+  () => import('./consensus-time.ts'),
 ];
 
 async function main(argv: string[]): Promise<number> {
