@@ -37,6 +37,18 @@ export function tokenConfidence(logits: Float32Array, k = CONFIDENCE_TOP_K): num
   return -total / top.length;
 }
 
+/**
+ * The same token confidence from log-probabilities a server already reports for one step (OpenAI's
+ * `top_logprobs`): the k largest of them, so a server that sends more than k counts as the top k.
+ */
+export function topLogProbConfidence(logProbs: readonly number[], k = CONFIDENCE_TOP_K): number {
+  const top = [...logProbs].sort((a, b) => b - a).slice(0, k);
+  if (top.length === 0) return 0;
+  let total = 0;
+  for (const v of top) total += Number.isFinite(v) ? v : 0;
+  return -total / top.length;
+}
+
 /** The lowest mean token confidence over any `window` consecutive tokens, updated token by token. */
 export class LowestGroupConfidence {
   private readonly window: number;

@@ -11,6 +11,26 @@
  * - LM Studio: Developer → server settings → "Enable CORS", and "When applicable, separate
  *   reasoning_content and content in API responses" (or `lms server start --cors`).
  * - DeepSeek's API: model `deepseek-reasoner`, an API key, https.
+ *
+ * Several paths of one question (consensus), read 2026-12-01 through the search index:
+ * - vLLM honours `n` while streaming: vllm/entrypoints/openai/serving_chat.py
+ *   (`chat_completion_stream_generator`) sends a role chunk per index, then chunks with one
+ *   `choices[]` entry each carrying its own `index`, `logprobs` and, once that choice ends, its own
+ *   `finish_reason`; with include_usage a last `choices: []` chunk whose completion_tokens is the sum
+ *   over the choices; then [DONE]. A seed with n > 1 still gives distinct samples:
+ *   vllm/v1/engine/parallel_sampling.py (`ParentRequest._get_child_sampling_params`) gives child i
+ *   the seed `seed + i`. `top_logprobs` entries are `{token, logprob, bytes}`, logprob clamped at -9999.
+ * - SGLang honours `n` the same way per index (python/sglang/srt/entrypoints/openai/serving_chat.py,
+ *   `_generate_chat_stream`), but sends every choice's `finish_reason` chunk (empty delta,
+ *   `matched_stop`) only after all choices finished, then the usage chunk and [DONE]. Its request
+ *   maps `seed` to `sampling_seed` for every copy (protocol.py `to_sampling_params`); that the n
+ *   copies get distinct seeds was not found, so no seed is sent with n > 1.
+ * - DeepSeek's API documents no `n`, and for deepseek-reasoner "setting logprobs, top_logprobs will
+ *   trigger an error" (api-docs.deepseek.com, Reasoning Model guide; read via deepseek.apidog.io).
+ * - llama-server: `n` is not taken (a third-party README says it is ignored; the 400 "Only one
+ *   completion choice is allowed" is as remembered, not re-read); it serves `--parallel` slots and
+ *   queues the rest. Ollama's /api/chat and LM Studio have no `n`. Their logprob shapes were not
+ *   verified, so their paths have no confidence.
  */
 import type { Framing } from './wire';
 
@@ -31,6 +51,13 @@ export interface EnginePreset {
   /** Suggested model names, for the manual entry. */
   models: string[];
   apiKey: 'none' | 'optional' | 'required';
+  /**
+   * How consensus samples several paths: 'choices' sends one request with `n` and reads each choice
+   * by its index (with `top_logprobs` for the paths' confidence); 'requests' sends one per path.
+   */
+  paths: 'choices' | 'requests';
+  /** With 'choices': whether the request's seed gives each choice its own (vLLM: seed + index). */
+  seedPerChoice: boolean;
   /** The command (or setting) that starts the server for a page served from `origin`. */
   startCommand(origin: string): string;
   /** What to set so the browser may read the server's answers from `origin`. */
@@ -61,6 +88,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/v1/models',
     models: DISTILLS,
     apiKey: 'optional',
+    paths: 'choices',
+    seedPerChoice: true,
     startCommand: (origin) =>
       `vllm serve deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek_r1 --tensor-parallel-size 2 --max-model-len 32768 --allowed-origins '["${origin}"]'`,
     corsHint: (origin) => `Start vLLM with --allowed-origins '["${origin}"]'.`,
@@ -75,6 +104,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/v1/models',
     models: DISTILLS,
     apiKey: 'optional',
+    paths: 'choices',
+    seedPerChoice: false,
     startCommand: () =>
       'python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek-r1 --tp 2 --context-length 32768',
     corsHint: () => 'SGLang allows any origin, so check that the server is running and the address is right.',
@@ -89,6 +120,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/api/tags',
     models: OLLAMA_TAGS,
     apiKey: 'none',
+    paths: 'requests',
+    seedPerChoice: false,
     startCommand: (origin) => `OLLAMA_ORIGINS=${origin} ollama serve   # then: ollama pull deepseek-r1:32b`,
     corsHint: ollamaCors,
   },
@@ -102,6 +135,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/v1/models',
     models: OLLAMA_TAGS,
     apiKey: 'none',
+    paths: 'requests',
+    seedPerChoice: false,
     startCommand: (origin) => `OLLAMA_ORIGINS=${origin} ollama serve   # then: ollama pull deepseek-r1:32b`,
     corsHint: ollamaCors,
   },
@@ -115,6 +150,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/v1/models',
     models: ['DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf'],
     apiKey: 'optional',
+    paths: 'requests',
+    seedPerChoice: false,
     startCommand: () => 'llama-server -m DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf --jinja --reasoning-format deepseek -c 32768 --port 8080',
     corsHint: () => 'llama-server answers any origin by default; check that it is running, and that --host lets this machine in.',
   },
@@ -128,6 +165,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/v1/models',
     models: ['deepseek-r1-distill-qwen-32b'],
     apiKey: 'none',
+    paths: 'requests',
+    seedPerChoice: false,
     startCommand: () =>
       'lms server start --cors   # and in Developer → Settings turn on "separate reasoning_content and content in API responses"',
     corsHint: () => 'Turn on "Enable CORS" in LM Studio\'s server settings (or start it with `lms server start --cors`).',
@@ -142,6 +181,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     modelsPath: '/v1/models',
     models: ['deepseek-reasoner'],
     apiKey: 'required',
+    paths: 'requests',
+    seedPerChoice: false,
     startCommand: () => 'No server to start: create an API key on DeepSeek\'s platform and use the model deepseek-reasoner.',
     corsHint: () => "Check your connection; DeepSeek's API must be reachable from this browser.",
   },

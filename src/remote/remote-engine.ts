@@ -4,12 +4,16 @@
  *
  * `generate` streams the reply through `WireReader` and hands the store raw text in the local
  * worker's format (thinking first, `</think>`, then the answer), so the thinking block, stats,
- * crash-safety saves and "interrupted" work exactly as for local replies.
+ * crash-safety saves and "interrupted" work exactly as for local replies. `generatePaths` samples
+ * several paths of one prompt (consensus), each in that same format: one request with `n` where the
+ * engine streams choices by index, else one request per path; both share `generate`'s request and
+ * stream routine, so failures are named the same way.
  */
-import type { ChatTurn, ErrorCode, GenerationStats, SamplingOptions, StopReason } from '../../workers/protocol';
-import { InferenceError, type GenerateHandlers } from '../engine/client';
+import type { ChatTurn, ErrorCode, GenerationStats, PathsStats, SamplingOptions, StopReason } from '../../workers/protocol';
+import { CONFIDENCE_TOP_K } from '../../workers/path-confidence';
+import { InferenceError, type GenerateHandlers, type PathsHandlers } from '../engine/client';
 import { normalizeBaseUrl, PRESETS, type EngineId, type EnginePreset } from './presets';
-import { errorMessageOf, WireReader } from './wire';
+import { errorMessageOf, WireFrames, WireReader, type Framing, type WireEvent } from './wire';
 
 export type RemoteErrorKind = 'unreachable' | 'mixed-content' | 'auth' | 'unknown-model' | 'context-too-long' | 'stream' | 'http' | 'unsupported';
 
@@ -210,17 +214,138 @@ function isAbort(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
 
+/** An error the server reported inside the stream, named by its text where it names a cause. */
+function streamFailure(message: string, config: RemoteConfig): RemoteError {
+  const named = httpError(500, JSON.stringify({ error: { message } }), config);
+  return named.kind === 'http' ? new RemoteError('stream', `The server reported an error while answering: ${message}`, message) : named;
+}
+
+/** How a body that was read to its end finished. */
+function endOf(reader: WireReader): StopReason {
+  if (reader.finishReason === 'length') return 'length';
+  if (reader.finishReason !== null || reader.done) return 'eos';
+  // The body ended without a finish reason or [DONE]: the server went away mid-reply.
+  return 'interrupted';
+}
+
+/** No engine here takes a thinking budget over this API: the reader counts the thinking instead. */
+function overBudget(reader: WireReader, options: SamplingOptions): boolean {
+  const budget = options.thinkingBudget;
+  return !!budget && !reader.inAnswer && reader.reasoningChunks >= budget;
+}
+
+/** 'end': the body ended; 'dropped': the connection closed or was aborted; 'stopped': the reader asked to stop. */
+type BodyEnd = 'end' | 'dropped' | 'stopped';
+
+/**
+ * Reads a streamed body as text until it ends, the connection drops, or `onText` returns false (then
+ * the request is aborted, which closes the connection; the servers stop generating on disconnect).
+ */
+async function readBody(response: Response, framing: Framing, controller: AbortController, onText: (text: string) => boolean): Promise<BodyEnd> {
+  if (framing === 'sse' && /application\/json/i.test(response.headers.get('Content-Type') ?? '')) {
+    // A server that ignored `stream: true` answers one chat.completion object: read it as one event.
+    const text = await response.text();
+    onText(`data: ${text.replace(/\r?\n/g, ' ')}\n\n`);
+    return 'end';
+  }
+  const body = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const flush = () => {
+    const rest = decoder.decode();
+    if (rest !== '') onText(rest);
+  };
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await body.read();
+    } catch {
+      // Stopped, or the connection dropped mid-reply: what arrived is kept, marked interrupted.
+      flush();
+      return 'dropped';
+    }
+    if (chunk.done) {
+      flush();
+      return 'end';
+    }
+    if (!onText(decoder.decode(chunk.value, { stream: true }))) {
+      controller.abort();
+      await body.cancel().catch(() => {});
+      return 'stopped';
+    }
+  }
+}
+
+/** Requests at once for engines that take one path per request: the browser allows about six connections to one server over HTTP/1.1, and requests past the server's own slots (llama-server --parallel, OLLAMA_NUM_PARALLEL) only queue there. */
+export const PARALLEL_REQUESTS = 4;
+
+/** One path being sampled: its reader and whether the store has heard its end. */
+interface PathRun {
+  index: number;
+  reader: WireReader;
+  ended: boolean;
+  delivered: boolean;
+}
+
+/** What the two ways of sampling paths report about each path. */
+interface PathEvents {
+  deliver(run: PathRun, text: string): void;
+  end(run: PathRun, reason: StopReason, budgetHit?: boolean): void;
+  check(run: PathRun): boolean;
+  settle(run: PathRun, body: BodyEnd): void;
+}
+
 export class RemoteEngine {
   readonly config: RemoteConfig;
   readonly preset: EnginePreset;
   private readonly env: RemoteEnvironment;
-  private controller: AbortController | null = null;
+  /** Every request in flight (one for a reply, several for paths): Stop aborts them all. */
+  private readonly controllers = new Set<AbortController>();
   private stopped = false;
 
   constructor(config: RemoteConfig, env: Partial<RemoteEnvironment> = {}) {
     this.config = config;
     this.preset = PRESETS[config.engine];
     this.env = { ...defaultEnvironment(), ...env };
+  }
+
+  private reader(choice = 0): WireReader {
+    return new WireReader(this.preset.framing, { thinkingPrefilled: this.preset.thinkingPrefilled, choice });
+  }
+
+  /**
+   * Posts one chat request. An unreachable server or an HTTP error throws the named RemoteError;
+   * null when the request was aborted before the server answered.
+   */
+  private async post(body: Record<string, unknown>, controller: AbortController): Promise<Response | null> {
+    const { env, preset, config } = this;
+    const base = checkAddress(config.baseUrl, env.origin);
+    let response: Response;
+    try {
+      response = await env.fetch(chatUrl(base, preset), {
+        method: 'POST',
+        headers: headersFor(config),
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (isAbort(error) || controller.signal.aborted) return null;
+      throw unreachable(preset, base.origin, env.origin, String(error));
+    }
+    if (!response.ok) throw httpError(response.status, await response.text().catch(() => ''), config);
+    if (!response.body) throw new RemoteError('http', 'The server answered without a body.');
+    return response;
+  }
+
+  /** A controller Stop reaches, for the duration of `run`. */
+  private async withController<T>(run: (controller: AbortController) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    if (this.stopped) controller.abort();
+    try {
+      return await run(controller);
+    } finally {
+      this.controllers.delete(controller);
+    }
   }
 
   async generate(
@@ -233,15 +358,12 @@ export class RemoteEngine {
       throw new RemoteError('unsupported', 'Continuing a cut-off reply is not available for server models yet; regenerate it with a larger reply length instead.');
     }
     const { env, preset, config } = this;
-    const base = checkAddress(config.baseUrl, env.origin);
-    const url = chatUrl(base, preset);
-    const controller = new AbortController();
-    this.controller = controller;
+    checkAddress(config.baseUrl, env.origin);
     this.stopped = false;
     const t0 = env.now();
     let firstTokenAt: number | null = null;
     let budgetHit = false;
-    const reader = new WireReader(preset.framing, { thinkingPrefilled: preset.thinkingPrefilled });
+    const reader = this.reader();
 
     const stats = (reason: StopReason): { reason: StopReason; stats: GenerationStats } => {
       const end = env.now();
@@ -269,82 +391,158 @@ export class RemoteEngine {
       handlers.onDelta(text, generated, speed);
     };
 
-    try {
-      let response: Response;
-      try {
-        response = await env.fetch(url, {
-          method: 'POST',
-          headers: headersFor(config),
-          body: JSON.stringify(requestBody(preset, config, turns, options)),
-          signal: controller.signal,
-        });
-      } catch (error) {
-        if (isAbort(error) || this.stopped) return stats('interrupted');
-        throw unreachable(preset, base.origin, env.origin, String(error));
-      }
-      if (!response.ok) throw httpError(response.status, await response.text().catch(() => ''), config);
-      if (!response.body) throw new RemoteError('http', 'The server answered without a body.');
-      if (preset.framing === 'sse' && /application\/json/i.test(response.headers.get('Content-Type') ?? '')) {
-        // A server that ignored `stream: true` answers one chat.completion object: read it as one event.
-        const text = await response.text();
-        handlers.onStarted?.(0);
-        deliver(reader.push(`data: ${text.replace(/\r?\n/g, ' ')}\n\n`) + reader.finish());
-        if (reader.error !== null) throw new RemoteError('stream', `The server reported an error while answering: ${reader.error}`, reader.error);
-        return stats(reader.finishReason === 'length' ? 'length' : 'eos');
-      }
-
-      const body = response.body.getReader();
-      const decoder = new TextDecoder();
+    return this.withController(async (controller) => {
+      const response = await this.post(requestBody(preset, config, turns, options), controller);
+      if (!response) return stats('interrupted');
       let started = false;
-      for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await body.read();
-        } catch (error) {
-          // Stopped, or the connection dropped mid-reply: keep what arrived, marked interrupted.
-          deliver(reader.push(decoder.decode()) + reader.finish());
-          if (isAbort(error) || this.stopped) return stats(budgetHit ? 'length' : 'interrupted');
-          return stats('interrupted');
-        }
-        if (chunk.done) break;
+      const end = await readBody(response, preset.framing, controller, (text) => {
         if (!started) {
           started = true;
           handlers.onStarted?.(0);
         }
-        deliver(reader.push(decoder.decode(chunk.value, { stream: true })));
-        if (reader.error !== null) break;
-        const budget = options.thinkingBudget;
-        if (budget && !reader.inAnswer && reader.reasoningChunks >= budget) {
-          // No engine here takes a thinking budget over this API: close the stream and say so in the stats.
-          budgetHit = true;
-          this.stopped = true;
-          controller.abort();
-          await body.cancel().catch(() => {});
-          deliver(reader.finish());
-          return stats('length');
-        }
-      }
-      deliver(reader.push(decoder.decode()) + reader.finish());
-      if (reader.error !== null) {
-        controller.abort();
-        const named = httpError(500, JSON.stringify({ error: { message: reader.error } }), config);
-        throw named.kind === 'http'
-          ? new RemoteError('stream', `The server reported an error while answering: ${reader.error}`, reader.error)
-          : named;
-      }
-      if (this.stopped) return stats('interrupted');
-      if (reader.finishReason === 'length') return stats('length');
-      if (reader.finishReason !== null || reader.done) return stats('eos');
-      // The body ended without a finish reason or [DONE]: the server went away mid-reply.
-      return stats('interrupted');
-    } finally {
-      if (this.controller === controller) this.controller = null;
-    }
+        deliver(reader.push(text));
+        if (reader.error !== null) return false;
+        budgetHit = overBudget(reader, options);
+        return !budgetHit;
+      });
+      deliver(reader.finish());
+      if (reader.error !== null) throw streamFailure(reader.error, config);
+      if (budgetHit) return stats('length');
+      if (end === 'dropped' || this.stopped) return stats('interrupted');
+      return stats(endOf(reader));
+    });
   }
 
-  /** Stop: aborts the request, which closes the connection; the servers stop generating on disconnect. */
+  /**
+   * One sampled path per seed, in `generate`'s raw format; `handlers.onDone` hears every path's end
+   * once (interrupted where Stop came first). An unreachable server or an HTTP error fails the call;
+   * a path whose stream breaks or reports an error ends interrupted while the others go on, and the
+   * call fails with that error only when no path produced anything.
+   */
+  async generatePaths(turns: ChatTurn[], options: SamplingOptions, seeds: number[], handlers: PathsHandlers): Promise<PathsStats> {
+    const { env, config } = this;
+    checkAddress(config.baseUrl, env.origin);
+    this.stopped = false;
+    const t0 = env.now();
+    let firstTextAt: number | null = null;
+    let started = false;
+    let streamError: string | null = null;
+    const choices = this.preset.paths === 'choices';
+    const runs: PathRun[] = seeds.map((_, index) => ({ index, reader: this.reader(choices ? index : 0), ended: false, delivered: false }));
+
+    // With `n` the usage counts every choice together, so a path counts its own tokens.
+    const tokensOf = (reader: WireReader) => (choices ? 0 : reader.usage?.completionTokens ?? 0) || reader.loggedTokens || reader.textChunks;
+    const deliver = (run: PathRun, text: string) => {
+      if (!started) {
+        started = true;
+        handlers.onStarted?.(0);
+      }
+      if (text === '' || run.ended) return;
+      firstTextAt ??= env.now();
+      run.delivered = true;
+      handlers.onDelta(run.index, text, tokensOf(run.reader));
+    };
+    const end = (run: PathRun, reason: StopReason, budgetHit = false) => {
+      if (run.ended) return;
+      run.ended = true;
+      if (run.reader.error !== null) streamError ??= run.reader.error;
+      handlers.onDone(run.index, { reason, generatedTokens: tokensOf(run.reader), confidence: run.reader.confidence, thinkingBudgetHit: budgetHit });
+    };
+    /** After text arrived for `run`: false once the path is over (its budget spent, or an error). */
+    const check = (run: PathRun): boolean => {
+      if (run.reader.error !== null) end(run, 'interrupted');
+      else if (overBudget(run.reader, options)) end(run, 'length', true);
+      return !run.ended;
+    };
+    const settle = (run: PathRun, body: BodyEnd) => end(run, run.reader.error !== null || body === 'dropped' || this.stopped ? 'interrupted' : endOf(run.reader));
+
+    if (choices) await this.sampleChoices(turns, options, seeds, runs, { deliver, end, check, settle });
+    else await this.sampleRequests(turns, options, seeds, runs, { deliver, end, check, settle });
+
+    if (streamError !== null && !runs.some((r) => r.delivered)) throw streamFailure(streamError, config);
+    const now = env.now();
+    const usage = runs.find((r) => r.reader.usage)?.reader.usage ?? null;
+    const generated = (choices ? usage?.completionTokens : 0) || runs.reduce((sum, r) => sum + tokensOf(r.reader), 0);
+    return {
+      promptTokens: usage?.promptTokens ?? 0,
+      generatedTokens: generated,
+      totalMs: Math.round(now - t0),
+      tokensPerSecond: firstTextAt !== null && generated > 0 && now > firstTextAt ? (generated * 1000) / (now - firstTextAt) : 0,
+      rowsPerBatch: choices ? seeds.length : Math.min(PARALLEL_REQUESTS, seeds.length),
+    };
+  }
+
+  /** One request with `n`: the body is framed once and each event read by every path's reader. */
+  private async sampleChoices(turns: ChatTurn[], options: SamplingOptions, seeds: number[], runs: PathRun[], on: PathEvents): Promise<void> {
+    const { preset, config } = this;
+    const seed = seeds.length === 1 || preset.seedPerChoice ? seeds[0] : null;
+    const body = {
+      ...requestBody(preset, config, turns, { ...options, seed }),
+      n: seeds.length,
+      logprobs: true,
+      top_logprobs: CONFIDENCE_TOP_K,
+    };
+    const frames = new WireFrames(preset.framing);
+    const readAll = (events: WireEvent[]) => {
+      for (const run of runs) {
+        on.deliver(run, run.reader.read(events));
+        // vLLM ends each choice as it finishes; the store can count its answer at once.
+        if (on.check(run) && run.reader.finishReason !== null) on.end(run, endOf(run.reader));
+      }
+    };
+    await this.withController(async (controller) => {
+      const response = await this.post(body, controller);
+      if (!response) return;
+      const bodyEnd = await readBody(response, preset.framing, controller, (text) => {
+        readAll(frames.push(text));
+        return runs.some((r) => !r.ended);
+      });
+      readAll(frames.finish());
+      for (const run of runs) {
+        on.deliver(run, run.reader.finish());
+        on.settle(run, bodyEnd);
+      }
+    });
+    // Aborted before the server answered: every path was stopped.
+    for (const run of runs) on.end(run, 'interrupted');
+  }
+
+  /** One request per path, each with its own seed and reader, at most PARALLEL_REQUESTS at once. */
+  private async sampleRequests(turns: ChatTurn[], options: SamplingOptions, seeds: number[], runs: PathRun[], on: PathEvents): Promise<void> {
+    const { preset, config } = this;
+    let next = 0;
+    let failure: unknown = null;
+    const one = (run: PathRun) =>
+      this.withController(async (controller) => {
+        const response = await this.post(requestBody(preset, config, turns, { ...options, seed: seeds[run.index] }), controller);
+        if (!response) return;
+        const bodyEnd = await readBody(response, preset.framing, controller, (text) => {
+          on.deliver(run, run.reader.push(text));
+          return on.check(run);
+        });
+        on.deliver(run, run.reader.finish());
+        on.settle(run, bodyEnd);
+      });
+    const lane = async () => {
+      while (next < runs.length && failure === null && !this.stopped) {
+        const run = runs[next++]!;
+        try {
+          await one(run);
+        } catch (error) {
+          // The server refused or is gone: the call fails, and the other requests are stopped.
+          failure ??= error;
+          for (const c of this.controllers) c.abort();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, runs.length) }, lane));
+    if (failure !== null) throw failure;
+    for (const run of runs) on.end(run, 'interrupted');
+  }
+
+  /** Stop: aborts every request, which closes the connections; the servers stop generating on disconnect. */
   async interrupt(): Promise<void> {
     this.stopped = true;
-    this.controller?.abort();
+    for (const controller of this.controllers) controller.abort();
   }
 }

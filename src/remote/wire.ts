@@ -13,10 +13,13 @@
  *   thinking at all (then `</think>` is emitted first, so it shows as an empty thinking and an answer).
  *
  * Framings: SSE (OpenAI-compatible `/v1/chat/completions` with `stream: true`), parsed by
- * `eventsource-parser`, and NDJSON (Ollama's native `/api/chat`). `collectReply` reads a whole body
- * with the same reader the live stream uses.
+ * `eventsource-parser`, and NDJSON (Ollama's native `/api/chat`). `WireFrames` turns a body into
+ * parsed events once; a `WireReader` follows one choice of them (`choice`, the `index` of OpenAI's
+ * `choices[]`), so one body with `n` choices is framed once and read by one reader per choice.
+ * `collectReply` reads a whole body with the same reader the live stream uses.
  */
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
+import { LowestGroupConfidence, topLogProbConfidence } from '../../workers/path-confidence';
 import { splitReasoning } from '../reasoning/parse';
 
 export type Framing = 'sse' | 'ndjson';
@@ -24,7 +27,12 @@ export type Framing = 'sse' | 'ndjson';
 export interface WireOptions {
   /** Whether the server's chat template ends the prompt with `<think>\n` (content then starts in thinking). */
   thinkingPrefilled: boolean;
+  /** Which of `choices[]` to read, by its `index` (default 0: a request without `n`). */
+  choice?: number;
 }
+
+/** One framed event of a body: a JSON value, the end marker, or an error the framing itself carries. */
+export type WireEvent = { type: 'value'; value: unknown } | { type: 'done' } | { type: 'error'; message: string };
 
 export interface WireUsage {
   promptTokens: number;
@@ -85,35 +93,15 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Incremental reader of one response body: `push` text chunks of any size (split anywhere), `finish`
- * at the end of the body. Each call returns the raw text (local format) to append to the reply.
+ * Frames one response body: `push` text chunks of any size (split anywhere), `finish` at the end of
+ * the body; each returns the events completed so far.
  */
-export class WireReader {
-  readonly framing: Framing;
-  private readonly prefilled: boolean;
+export class WireFrames {
   private readonly sse: EventSourceParser | null;
   private lineBuffer = '';
-  private state: State = 'start';
-  /** Content held at the start (no prefill): whitespace and a possible partial `<think>`. */
-  private pending = '';
-  /** The reasoning field this stream uses, once seen (vLLM 0.12–0.15 sends both with the same text). */
-  private field: ReasoningField | null = null;
-  private out = '';
-  private finished = false;
+  private events: WireEvent[] = [];
 
-  finishReason: string | null = null;
-  error: string | null = null;
-  usage: WireUsage | null = null;
-  /** Server-side chunks that carried reply text (reasoning or content): a token count where usage is absent. */
-  textChunks = 0;
-  /** Reasoning chunks: thinking tokens counted. */
-  reasoningChunks = 0;
-  /** `data: [DONE]` (SSE) or `"done": true` (NDJSON) was seen. */
-  done = false;
-
-  constructor(framing: Framing, options: WireOptions) {
-    this.framing = framing;
-    this.prefilled = options.thinkingPrefilled;
+  constructor(framing: Framing) {
     this.sse =
       framing === 'sse'
         ? createParser({
@@ -123,46 +111,28 @@ export class WireReader {
         : null;
   }
 
-  /** Whether the thinking part has ended (reasoning field followed by content, or content in answer). */
-  get inAnswer(): boolean {
-    return this.state === 'answer';
-  }
-
-  push(chunk: string): string {
-    if (this.finished) throw new Error('WireReader: push() after finish()');
+  push(chunk: string): WireEvent[] {
     if (this.sse) this.sse.feed(chunk);
     else this.feedLines(chunk);
     return this.take();
   }
 
-  finish(): string {
-    if (!this.finished) {
-      this.finished = true;
-      if (this.sse) {
-        // A body that ends without the blank line still dispatches its last event (`reset({consume})`
-        // parses the incomplete line; a pending `data:` event is then dispatched by a final blank line).
-        this.sse.feed('\n\n');
-      } else if (this.lineBuffer.trim() !== '') {
-        this.onLine(this.lineBuffer);
-      }
-      this.lineBuffer = '';
-      if (this.state === 'start' && this.pending !== '') {
-        // No prefill, only whitespace or part of `<think>` arrived: that is answer text.
-        this.emit(this.pending.trim() === '' ? this.pending : CLOSE + this.pending);
-        this.pending = '';
-      }
+  finish(): WireEvent[] {
+    if (this.sse) {
+      // A body that ends without the blank line still dispatches its last event (`reset({consume})`
+      // parses the incomplete line; a pending `data:` event is then dispatched by a final blank line).
+      this.sse.feed('\n\n');
+    } else if (this.lineBuffer.trim() !== '') {
+      this.onLine(this.lineBuffer);
     }
+    this.lineBuffer = '';
     return this.take();
   }
 
-  private take(): string {
-    const out = this.out;
-    this.out = '';
-    return out;
-  }
-
-  private emit(text: string): void {
-    this.out += text;
+  private take(): WireEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
   }
 
   private feedLines(chunk: string): void {
@@ -181,23 +151,21 @@ export class WireReader {
     const trimmed = line.trim();
     if (trimmed === '') return;
     const value = parseJson(trimmed);
-    if (value === undefined) return;
-    this.onOllamaChunk(value);
+    if (value !== undefined) this.events.push({ type: 'value', value });
   }
 
   private onSseEvent(event: EventSourceMessage): void {
     const data = event.data;
     if (data.trim() === '[DONE]') {
-      this.done = true;
+      this.events.push({ type: 'done' });
       return;
     }
     const value = parseJson(data);
     if (event.event === 'error') {
-      this.fail(errorMessageOf(value) ?? (data.trim() || 'The server reported an error.'));
+      this.events.push({ type: 'error', message: errorMessageOf(value) ?? (data.trim() || 'The server reported an error.') });
       return;
     }
-    if (value === undefined) return;
-    this.onOpenAiChunk(value);
+    if (value !== undefined) this.events.push({ type: 'value', value });
   }
 
   /** eventsource-parser reports fields it does not know; llama-server's bare `error: {json}` is one. */
@@ -205,7 +173,100 @@ export class WireReader {
     if (error.type !== 'unknown-field' || error.field?.trim() !== 'error') return;
     const raw = error.value ?? '';
     const value = parseJson(raw);
-    this.fail(errorMessageOf(value) ?? errorMessageOf({ error: value }) ?? (raw.trim() || 'The server reported an error.'));
+    const message = errorMessageOf(value) ?? errorMessageOf({ error: value }) ?? (raw.trim() || 'The server reported an error.');
+    this.events.push({ type: 'error', message });
+  }
+}
+
+/**
+ * Incremental reader of one choice of a response body: `push` text chunks (framed by its own
+ * `WireFrames`) or `read` events framed elsewhere, `finish` at the end of the body. Each call returns
+ * the raw text (local format) to append to the reply.
+ */
+export class WireReader {
+  readonly framing: Framing;
+  private readonly prefilled: boolean;
+  private readonly choice: number;
+  private readonly frames: WireFrames;
+  private state: State = 'start';
+  /** Content held at the start (no prefill): whitespace and a possible partial `<think>`. */
+  private pending = '';
+  /** The reasoning field this stream uses, once seen (vLLM 0.12–0.15 sends both with the same text). */
+  private field: ReasoningField | null = null;
+  private out = '';
+  private finished = false;
+  private readonly lowestGroup = new LowestGroupConfidence();
+
+  finishReason: string | null = null;
+  error: string | null = null;
+  usage: WireUsage | null = null;
+  /** Server-side chunks that carried reply text (reasoning or content): a token count where usage is absent. */
+  textChunks = 0;
+  /** Reasoning chunks: thinking tokens counted. */
+  reasoningChunks = 0;
+  /** Tokens that came with `logprobs.content[]` entries (each entry is one generated token). */
+  loggedTokens = 0;
+  /** `data: [DONE]` (SSE) or `"done": true` (NDJSON) was seen. */
+  done = false;
+
+  constructor(framing: Framing, options: WireOptions) {
+    this.framing = framing;
+    this.prefilled = options.thinkingPrefilled;
+    this.choice = options.choice ?? 0;
+    this.frames = new WireFrames(framing);
+  }
+
+  /** Whether the thinking part has ended (reasoning field followed by content, or content in answer). */
+  get inAnswer(): boolean {
+    return this.state === 'answer';
+  }
+
+  /** The lowest group confidence of the tokens' top log-probs (path-confidence.ts); null without any. */
+  get confidence(): number | null {
+    return this.lowestGroup.value;
+  }
+
+  push(chunk: string): string {
+    if (this.finished) throw new Error('WireReader: push() after finish()');
+    return this.read(this.frames.push(chunk));
+  }
+
+  /** Events of a body framed once for several readers (one per choice). */
+  read(events: readonly WireEvent[]): string {
+    this.apply(events);
+    return this.take();
+  }
+
+  finish(): string {
+    if (!this.finished) {
+      this.apply(this.frames.finish());
+      this.finished = true;
+      if (this.state === 'start' && this.pending !== '') {
+        // No prefill, only whitespace or part of `<think>` arrived: that is answer text.
+        this.emit(this.pending.trim() === '' ? this.pending : CLOSE + this.pending);
+        this.pending = '';
+      }
+    }
+    return this.take();
+  }
+
+  private apply(events: readonly WireEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'done') this.done = true;
+      else if (event.type === 'error') this.fail(event.message);
+      else if (this.framing === 'sse') this.onOpenAiChunk(event.value);
+      else this.onOllamaChunk(event.value);
+    }
+  }
+
+  private take(): string {
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  private emit(text: string): void {
+    this.out += text;
   }
 
   private fail(message: string): void {
@@ -228,15 +289,28 @@ export class WireReader {
       if (prompt !== null && completion !== null) this.usage = { promptTokens: prompt, completionTokens: completion };
     }
     const choices = Array.isArray(value.choices) ? value.choices : [];
-    const choice = choices.find((c) => isObject(c) && (c.index === undefined || c.index === 0)) ?? choices[0];
+    // With `n` every chunk names its choice; a single-choice server may leave `index` out.
+    const choice = choices.find((c) => isObject(c) && (c.index ?? 0) === this.choice);
     if (!isObject(choice)) return;
     const delta = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : null;
     if (delta) {
       this.reasoning(this.pickReasoning(delta));
       this.content(str(delta.content) ?? '');
     }
+    if (isObject(choice.logprobs)) this.logprobs(choice.logprobs.content);
     const reason = str(choice.finish_reason);
     if (reason) this.finishReason = reason;
+  }
+
+  /** OpenAI's `logprobs.content[]`: one entry per token, each with its `top_logprobs[]`. */
+  private logprobs(content: unknown): void {
+    if (!Array.isArray(content)) return;
+    for (const entry of content) {
+      if (!isObject(entry)) continue;
+      this.loggedTokens += 1;
+      const top = Array.isArray(entry.top_logprobs) ? entry.top_logprobs.flatMap((t) => (isObject(t) ? (num(t.logprob) ?? []) : [])) : [];
+      if (top.length > 0) this.lowestGroup.push(topLogProbConfidence(top));
+    }
   }
 
   /** One reasoning field per delta: the one this stream settled on, else whichever is there. */

@@ -15,6 +15,8 @@ export interface EngineFaults {
   eventDelayMs?: number;
   /** Destroy the connection after this many events (a server that dies mid-reply). */
   dropAfterEvents?: number;
+  /** Which chat requests drop (0-based, in arrival order); default every one. */
+  dropRequests?: number[];
   /** Answer the chat request with this status and JSON body instead of streaming. */
   status?: { code: number; body: unknown; cors?: boolean };
   /** `: keep-alive` comments before the first event (SSE only), as DeepSeek's API sends while queued. */
@@ -27,6 +29,8 @@ export interface EngineServerOptions {
   engine: EngineId;
   /** Which fixture a chat request streams (default: the engine's plain reply). */
   reply?: FixtureName;
+  /** With `n` (vLLM, SGLang): choice i streams `replies[i % length]` (default: `reply` for each). */
+  replies?: FixtureName[];
   /** Origins allowed by CORS: '*' (SGLang, llama-server), a list (vLLM --allowed-origins, OLLAMA_ORIGINS), or none. */
   allowedOrigins?: '*' | string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401 without CORS headers. */
@@ -49,7 +53,9 @@ export interface EngineServer {
   requests: RecordedRequest[];
   /** Requests whose client went away before the reply finished (Stop). */
   aborted: number;
-  set(patch: Partial<Pick<EngineServerOptions, 'reply' | 'faults' | 'apiKey' | 'allowedOrigins'>>): void;
+  /** The most chat replies that were streaming at once. */
+  peakConcurrent: number;
+  set(patch: Partial<Pick<EngineServerOptions, 'reply' | 'replies' | 'faults' | 'apiKey' | 'allowedOrigins'>>): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,72 @@ const DEFAULT_MODELS: Record<EngineId, string[]> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type Json = Record<string, unknown>;
+type Chunk = Json & { choices: Json[] };
+
+/** Made-up top log-probs for one token, the same for a choice throughout (so its confidence is known). */
+function topLogprobs(token: string, choice: number): Json {
+  const bytes = [...Buffer.from(token, 'utf8')];
+  const top = Array.from({ length: 20 }, (_, j) => ({ token: j === 0 ? token : `t${j}`, logprob: -0.25 * (choice + 1) * j, bytes: j === 0 ? bytes : [116] }));
+  return { content: [{ token, logprob: 0, bytes, top_logprobs: top }] };
+}
+
+/**
+ * A reply with `n` choices as vLLM and SGLang stream it (see src/remote/presets.ts for where this was
+ * read): each chunk carries one choice with its own `index`; vLLM sends every choice's role chunk
+ * first and each choice's finish_reason as it ends, SGLang sends a choice's role chunk with its first
+ * output and every finish_reason chunk after all choices are done; then one usage chunk summing the
+ * choices' completion tokens, then [DONE]. With `logprobs` each text chunk (one token) has its
+ * `logprobs.content[]` entry.
+ */
+function choicesBody(engine: EngineId, replies: FixtureName[], n: number, logprobs: boolean): string {
+  // An error reply belongs to the request, not to a choice: it is sent as it is.
+  const failing = replies.find((r) => FIXTURES[r].expected.error !== null);
+  if (failing) return FIXTURES[failing].body;
+  const perChoice = Array.from({ length: n }, (_, i) => {
+    const fixture = FIXTURES[replies[i % replies.length]!];
+    const chunks = eventsOf(fixture.body, 'sse')
+      .map((e) => e.replace(/^data: /, '').trim())
+      .filter((d) => d !== '[DONE]')
+      .map((d) => JSON.parse(d) as Chunk);
+    const usage = chunks.find((c) => c.choices.length === 0 && c.usage)?.usage as Json | undefined;
+    const events = chunks
+      .filter((c) => c.choices.length > 0)
+      .map((c) => {
+        const choice: Json = { ...c.choices[0]!, index: i };
+        const delta = (choice.delta ?? {}) as Json;
+        const text = [delta.reasoning, delta.reasoning_content, delta.content].find((t): t is string => typeof t === 'string' && t !== '');
+        if (logprobs && text) choice.logprobs = topLogprobs(text, i);
+        return { ...c, choices: [choice] };
+      });
+    return { events, usage };
+  });
+  const line = (c: Json) => `data: ${JSON.stringify(c)}\n\n`;
+  const isRole = (c: Chunk) => typeof (c.choices[0]!.delta as Json | undefined)?.role === 'string';
+  const isFinish = (c: Chunk) => typeof c.choices[0]!.finish_reason === 'string';
+  const out: string[] = [];
+  const queues = perChoice.map((p) => [...p.events]);
+  if (engine === 'vllm') for (const q of queues) if (q[0] && isRole(q[0])) out.push(line(q.shift()!));
+  const finishes: string[] = [];
+  while (queues.some((q) => q.length > 0)) {
+    for (const q of queues) {
+      const c = q.shift();
+      if (!c) continue;
+      if (engine === 'sglang' && isFinish(c)) finishes.push(line(c));
+      else out.push(line(c));
+    }
+  }
+  out.push(...finishes);
+  const first = perChoice.find((p) => p.usage)?.usage;
+  if (first) {
+    const completion = perChoice.reduce((sum, p) => sum + Number(p.usage?.completion_tokens ?? 0), 0);
+    const prompt = Number(first.prompt_tokens ?? 0);
+    out.push(line({ ...(perChoice[0]!.events[0] ?? {}), choices: [], usage: { prompt_tokens: prompt, total_tokens: prompt + completion, completion_tokens: completion } }));
+  }
+  out.push('data: [DONE]\n\n');
+  return out.join('');
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -90,6 +162,9 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
   const sockets = new Set<Socket>();
   const requests: RecordedRequest[] = [];
   let aborted = 0;
+  let chats = 0;
+  let streaming = 0;
+  let peakConcurrent = 0;
 
   const allowOrigin = (req: IncomingMessage, res: ServerResponse) => {
     const origin = req.headers.origin;
@@ -173,12 +248,22 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
       return;
     }
 
-    const fixture = FIXTURES[state.reply ?? DEFAULT_REPLY[state.engine]];
-    const raw = faults.crlf ? withCrlf(fixture.body) : fixture.body;
+    const chat = chats++;
+    const reply = state.reply ?? DEFAULT_REPLY[state.engine];
+    const fixture = FIXTURES[reply];
+    const { n, logprobs } = (body ?? {}) as { n?: unknown; logprobs?: unknown };
+    // Only vLLM and SGLang stream `n` choices; the other engines' stand-ins answer one, as they do.
+    const choices = (state.engine === 'vllm' || state.engine === 'sglang') && typeof n === 'number' && n > 1;
+    const replyBody = choices ? choicesBody(state.engine, state.replies ?? [reply], n, logprobs === true) : fixture.body;
+    const raw = faults.crlf ? withCrlf(replyBody) : replyBody;
     const events = eventsOf(raw, fixture.framing);
+    const drops = faults.dropAfterEvents !== undefined && (faults.dropRequests?.includes(chat) ?? true);
     if (faults.keepAlives && fixture.framing === 'sse') events.unshift(...Array.from({ length: faults.keepAlives }, () => ': keep-alive\n\n'));
     let gone = false;
+    streaming += 1;
+    peakConcurrent = Math.max(peakConcurrent, streaming);
     res.on('close', () => {
+      streaming -= 1;
       if (!res.writableFinished) {
         gone = true;
         aborted += 1;
@@ -193,7 +278,7 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
     });
     for (let i = 0; i < events.length; i++) {
       if (gone) return;
-      if (faults.dropAfterEvents !== undefined && i >= faults.dropAfterEvents) {
+      if (drops && i >= faults.dropAfterEvents!) {
         await sleep(10);
         res.socket?.destroy();
         return;
@@ -222,6 +307,9 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
     requests,
     get aborted() {
       return aborted;
+    },
+    get peakConcurrent() {
+      return peakConcurrent;
     },
     set(patch) {
       Object.assign(state, patch);
