@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Hub } from '../tools/hub/index.ts';
-import { FIXTURES } from '../tools/fixture/generate.ts';
+import { fixtureInfo } from '../tools/fixture/generate.ts';
 import { loadModel, sendMessage, waitForChat, waitForReply, type Backend } from './harness/app';
 import { externalRequests, launchBrowser, openSession, type Session } from './harness/browser';
 import { startFixtureHub } from './harness/hub';
 import { startStreamProbe, streamLengths } from './harness/stream-probe';
 
 const BACKENDS: Backend[] = ['webgpu', 'wasm'];
-const TINY = FIXTURES.find((f) => f.id === 'ponder-test/tiny-r1')!;
+const TINY = fixtureInfo('tiny-r1');
 /** Tokens before `</think>`: what the collapsed thinking header must count. */
 const THINKING_TOKENS = TINY.replyPieces.indexOf('</think>');
 

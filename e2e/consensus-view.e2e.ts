@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Hub } from '../tools/hub/index.ts';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { consensusRecord, type PathSpec } from '../src/consensus/testing/records.ts';
 import type { ConsensusRecord } from '../src/consensus/types.ts';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
-import { launchBrowser, openSession } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession } from './harness/browser';
+import { browserAndHub } from './harness/suite';
+import { storeChats } from './harness/stored-chats';
 
 const specs = (...finals: Array<string | null>): PathSpec[] => finals.map((final, i) => ({ final, confidence: 10 + i / 4 }));
 
@@ -32,34 +32,17 @@ const CHATS: Array<{ title: string; record: ConsensusRecord; status: string }> =
   },
 ];
 
-/** Writes the chats into the stores the app itself reads (an index entry and a record each). */
+/** The chats as the app stores them, in the stores it reads. */
 async function seed(page: Page): Promise<void> {
-  const rows = CHATS.map(({ title, record, status }, i) => {
-    const id = `consensus-${i}`;
-    const chosen = record.paths[record.chosenPath ?? 0]!;
-    const reply = { ...chosen, id: `${id}-a`, role: 'assistant', status, startedAt: 1000, updatedAt: 9000, consensus: record };
-    const messages = [{ id: `${id}-u`, role: 'user', content: `Question for ${title}` }, reply];
-    return { id, entry: { id, title, createdAt: i, updatedAt: i, messageCount: 2 }, body: { schema: 1, id, title, createdAt: i, updatedAt: i, messages } };
-  });
-  await page.evaluate(async (rows) => {
-    const open = (name: string, store: string) =>
-      new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open(name);
-        req.onupgradeneeded = () => req.result.createObjectStore(store);
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-    const put = (db: IDBDatabase, store: string, items: Array<[string, unknown]>) =>
-      new Promise<void>((resolve, reject) => {
-        const tx = db.transaction(store, 'readwrite');
-        for (const [key, value] of items) tx.objectStore(store).put(value, key);
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
-    await put(await open('ponder-conversations', 'conversations'), 'conversations', rows.map((r) => [r.id, r.body]));
-    await put(await open('ponder-conversation-index', 'index'), 'index', rows.map((r) => [r.id, r.entry]));
-  }, rows);
-  await page.reload();
+  await storeChats(
+    page,
+    CHATS.map(({ title, record, status }, i) => {
+      const id = `consensus-${i}`;
+      const chosen = record.paths[record.chosenPath ?? 0]!;
+      const reply = { ...chosen, id: `${id}-a`, role: 'assistant', status, startedAt: 1000, updatedAt: 9000, consensus: record };
+      return { id, title, createdAt: i, messages: [{ id: `${id}-u`, role: 'user', content: `Question for ${title}` }, reply] };
+    }),
+  );
 }
 
 async function openChat(page: Page, title: string) {
@@ -77,22 +60,14 @@ async function shoot(page: Page, name: string, width: number, colorScheme: 'ligh
 }
 
 describe('consensus replies', () => {
-  let browser: Browser;
-  let hub: Hub;
+  const suite = browserAndHub();
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
     await mkdir('.cache', { recursive: true });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
-
   it('explains a stored vote, its spread and its paths', async () => {
-    const { page, errors } = await openSession(browser, inject('appUrl'));
+    const { page, errors } = await openSession(suite.browser, inject('appUrl'));
     await seed(page);
 
     const summary = await openChat(page, 'Majority vote');
@@ -162,8 +137,8 @@ describe('consensus replies', () => {
   });
 
   it('switches consensus on by the composer, by keyboard, at phone width', async () => {
-    const { page } = await openSession(browser, inject('appUrl'), { width: 360, height: 800 });
-    await loadModel(page, hub.url, 'ponder-test/tiny-r1', 'wasm');
+    const { page } = await openSession(suite.browser, inject('appUrl'), { width: 360, height: 800 });
+    await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1', 'wasm');
     await waitForChat(page);
 
     const toggle = page.getByRole('button', { name: 'Consensus: off' });
@@ -190,8 +165,8 @@ describe('consensus replies', () => {
   });
 
   it('samples a question along several paths and shows the vote live', async () => {
-    const { page } = await openSession(browser, inject('appUrl'));
-    await loadModel(page, hub.url, 'ponder-test/tiny-r1', 'wasm');
+    const { page } = await openSession(suite.browser, inject('appUrl'));
+    await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1', 'wasm');
     await waitForChat(page);
     await page.getByRole('button', { name: 'Consensus: off' }).click();
     await page.getByLabel(/Answer by consensus/).check();
@@ -211,8 +186,8 @@ describe('consensus replies', () => {
   });
 
   it('shows paths streaming, and Stop ends every one', async () => {
-    const { page } = await openSession(browser, inject('appUrl'));
-    await loadModel(page, hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
+    const { page } = await openSession(suite.browser, inject('appUrl'));
+    await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
     await waitForChat(page);
     await page.getByRole('button', { name: 'Consensus: off' }).click();
     await page.getByLabel(/Answer by consensus/).check();

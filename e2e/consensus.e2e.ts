@@ -1,11 +1,10 @@
 // Consensus end to end on the real worker: the noisy solver (boxes A, B or C at random) sampled along
 // several paths as one batch, on WASM and on WebGPU; the vote survives a reload and travels in a link.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Hub } from '../tools/hub/index.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
-import { launchBrowser, openSession } from './harness/browser';
-import { startFixtureHub } from './harness/hub';
+import { openSession } from './harness/browser';
+import { browserAndHub } from './harness/suite';
 
 const NOISY = 'ponder-test/tiny-r1-noisy';
 
@@ -27,23 +26,12 @@ async function consensusOn(page: Page, paths: number): Promise<void> {
 }
 
 describe('consensus on the real worker', () => {
-  let browser: Browser;
-  let hub: Hub;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    hub = await startFixtureHub();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.close();
-  });
+  const suite = browserAndHub();
 
   for (const backend of ['wasm', 'webgpu'] as const) {
     it(`samples 8 paths of the noisy solver on ${backend}, votes, and keeps the vote across a reload`, async () => {
-      const { page, errors } = await openSession(browser, inject('appUrl'));
-      await loadModel(page, hub.url, NOISY, backend);
+      const { page, errors } = await openSession(suite.browser, inject('appUrl'));
+      await loadModel(page, suite.hub.url, NOISY, backend);
       await waitForChat(page);
       await consensusOn(page, 8);
       // The app adds the model card's "reason step by step ... \\boxed{}" directive itself.
@@ -86,8 +74,8 @@ describe('consensus on the real worker', () => {
   }
 
   it('a shared link carries the vote and the paths', async () => {
-    const { page } = await openSession(browser, inject('appUrl'));
-    await loadModel(page, hub.url, NOISY, 'wasm');
+    const { page } = await openSession(suite.browser, inject('appUrl'));
+    await loadModel(page, suite.hub.url, NOISY, 'wasm');
     await waitForChat(page);
     await consensusOn(page, 4);
     await sendMessage(page, 'Pick one.');
@@ -99,7 +87,7 @@ describe('consensus on the real worker', () => {
     await expect.poll(() => link.inputValue()).toMatch(/#share=/);
     const url = await link.inputValue();
 
-    const other = await openSession(browser, url);
+    const other = await openSession(suite.browser, url);
     await other.page.getByRole('heading', { name: /Shared transcript/ }).waitFor();
     const consensus = other.page.getByRole('region', { name: 'Consensus' });
     expect(await consensus.innerText()).toMatch(/Majority answer: [ABC]|Tie between/);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../tools/hub/index.ts';
-import { FIXTURES } from '../tools/fixture/generate.ts';
+import { fixtureInfo } from '../tools/fixture/generate.ts';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
 import { externalRequests, launchBrowser, openSession, type Session } from './harness/browser';
 import { startFixtureHub } from './harness/hub';
 
-const TINY = FIXTURES.find((f) => f.id === 'ponder-test/tiny-r1')!;
+const TINY = fixtureInfo('tiny-r1');
 const chats = (page: Page) => page.getByRole('list', { name: 'Chats' }).locator('li');
 
 describe('conversations', () => {

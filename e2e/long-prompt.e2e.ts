@@ -5,15 +5,14 @@
 // width 1,024) answer them.
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { FIXTURES, replyText, TOKENIZER, type FixtureInfo } from '../tools/fixture/generate.ts';
+import { fixtureInfo, replyText, TOKENIZER, type FixtureInfo } from '../tools/fixture/generate.ts';
 import { RealTokenizer } from '../tools/fixture/real-tokenizer.ts';
 import { loadModel, sendMessage, waitForChat, waitForReply, type Backend } from './harness/app';
 import { openSession } from './harness/browser';
 import { browserAndHub } from './harness/suite';
 
-const fixture = (id: string) => FIXTURES.find((f) => f.id === id)!;
-const BENCH = fixture('ponder-test/bench-r1');
-const VOCAB = fixture('ponder-test/tiny-r1-vocab');
+const BENCH = fixtureInfo('bench-r1');
+const VOCAB = fixtureInfo('tiny-r1-vocab');
 const tokenizerOf = (info: FixtureInfo) => (info === VOCAB ? new RealTokenizer() : TOKENIZER);
 const REPLY_TOKENS = 6;
 const SENTENCE = 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}. ';

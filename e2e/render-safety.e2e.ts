@@ -5,13 +5,13 @@
 
 import { describe, expect, inject, it } from 'vitest';
 import { STEAL } from '../src/share/testing/payloads';
-import { FIXTURES } from '../tools/fixture/generate.ts';
+import { fixtureInfo } from '../tools/fixture/generate.ts';
 import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
 import { externalRequests } from './harness/browser';
 import { browserAndHub } from './harness/suite';
 import { openWatched } from './share-helpers';
 
-const XSS = FIXTURES.find((f) => f.id === 'ponder-test/tiny-r1-xss')!;
+const XSS = fixtureInfo('tiny-r1-xss');
 
 /**
  * Elements that could run code, load something or restyle the page, had model text become markup.

@@ -5,20 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, DynamicCache, env, type PreTrainedModel } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, generateFixtures, replyText, type FixtureInfo } from '../tools/fixture/generate.ts';
+import { fixtureInfo, generateFixtures, replyText, type FixtureInfo } from '../tools/fixture/generate.ts';
 import { feed } from './forward.ts';
 import { Generator, type GenerateRequest } from './generation.ts';
 import { planChunks, type ChunkLimits } from './prefill-chunks.ts';
 import type { ChatTurn, SamplingOptions } from './protocol.ts';
 
-const fixture = (repo: string): FixtureInfo => {
-  const f = FIXTURES.find((x) => x.repo === repo);
-  if (!f) throw new Error(`no fixture ${repo}`);
-  return f;
-};
-const TINY = fixture('tiny-r1');
-const ENDLESS = fixture('tiny-r1-endless');
-const VOCAB = fixture('tiny-r1-vocab');
+const TINY = fixtureInfo('tiny-r1');
+const ENDLESS = fixtureInfo('tiny-r1-endless');
+const VOCAB = fixtureInfo('tiny-r1-vocab');
 const THINK_END = '</think>';
 
 /** The text of generated token `i` (0-based): the fixture's script depends only on the position. */

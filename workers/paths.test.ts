@@ -5,19 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, generateFixtures, replyText, type FixtureInfo } from '../tools/fixture/generate.ts';
+import { fixtureInfo, generateFixtures, replyText, type FixtureInfo } from '../tools/fixture/generate.ts';
 import { Generator, type PathsRequest } from './generation.ts';
 import type { ChunkLimits } from './prefill-chunks.ts';
 import type { ChatTurn, PathEnd, SamplingOptions } from './protocol.ts';
 
-const fixture = (repo: string): FixtureInfo => {
-  const f = FIXTURES.find((x) => x.repo === repo);
-  if (!f) throw new Error(`no fixture ${repo}`);
-  return f;
-};
-const TINY = fixture('tiny-r1');
-const ENDLESS = fixture('tiny-r1-endless');
-const NOISY = fixture('tiny-r1-noisy');
+const TINY = fixtureInfo('tiny-r1');
+const ENDLESS = fixtureInfo('tiny-r1-endless');
+const NOISY = fixtureInfo('tiny-r1-noisy');
 
 const QUESTION: ChatTurn[] = [{ role: 'user', content: 'What is 2 + 3? Please reason step by step, and put your final answer within \\boxed{}.' }];
 const SAMPLED: SamplingOptions = { temperature: 0.6, topP: 0.95, maxNewTokens: 100 };

@@ -110,7 +110,7 @@ function PathTabs({ record, seconds }: { record: ConsensusRecord; seconds: numbe
 
   return (
     <section className="consensus-paths" aria-label="Sampled paths">
-      <button type="button" className="consensus-paths-toggle" aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setUserOpen(!open)}>
+      <button type="button" className="thinking-toggle consensus-paths-toggle" aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setUserOpen(!open)}>
         <span className="thinking-chevron" aria-hidden="true" />
         {paths.length} {paths.length === 1 ? 'path' : 'paths'}
         {winners.size > 0 && <span className="muted"> · {winners.size} with the majority</span>}

@@ -35,10 +35,18 @@ async function sample({ k, tokens, prompt }: { k: number; tokens: number; prompt
   return { wallMs: performance.now() - t0, stats, tokens: counts };
 }
 
+/** One ordinary reply of `tokens` tokens (the app's single-answer path), timed the same way. */
+async function reply({ tokens, prompt }: { tokens: number; prompt: string }): Promise<{ wallMs: number }> {
+  const t0 = performance.now();
+  await engine.generate({ turns: [{ role: 'user', content: prompt }], options: { temperature: 0.6, topP: 0.95, maxNewTokens: tokens, seed: 1000 } }, { started() {}, delta() {} }, t0);
+  await engine.reset();
+  return { wallMs: performance.now() - t0 };
+}
+
 async function unload(): Promise<void> {
   await engine.unload();
 }
 
-const consensusBench = { load, sample, unload };
+const consensusBench = { load, sample, reply, unload };
 export type ConsensusBench = typeof consensusBench;
 (globalThis as { consensusBench?: ConsensusBench }).consensusBench = consensusBench;

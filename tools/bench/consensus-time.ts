@@ -11,7 +11,14 @@
  * more than one; where a step is bound by arithmetic (CPU kernels, SwiftShader's software GPU) k rows
  * cost close to k times one.
  *
- * Settings (environment): BENCH_CONSENSUS_REPS=3  BENCH_CONSENSUS_TOKENS=32  BENCH_CONSENSUS_BACKENDS=webgpu,wasm
+ * Each rep also times one ordinary reply of as many tokens (`consensus_reply_ms_*`): a k = 1 consensus
+ * costs what an answer without consensus costs.
+ *
+ * Here WebGPU is SwiftShader, Chromium's software GPU, which takes about 15 s a token on bench-r1 (WASM
+ * takes 50 ms), so WebGPU runs fewer tokens and one rep by default.
+ *
+ * Settings (environment): BENCH_CONSENSUS_REPS=3  BENCH_CONSENSUS_TOKENS=32 (WASM)
+ *   BENCH_CONSENSUS_WEBGPU_REPS=1  BENCH_CONSENSUS_WEBGPU_TOKENS=3  BENCH_CONSENSUS_BACKENDS=webgpu,wasm
  */
 import { benchHub } from './servers.ts';
 import { median } from './decode-overhead.ts';
@@ -30,8 +37,10 @@ const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 export default {
   name: 'consensus-time',
   async run(log: Log) {
-    const reps = Math.max(1, int(process.env.BENCH_CONSENSUS_REPS, 3));
-    const tokens = Math.max(2, int(process.env.BENCH_CONSENSUS_TOKENS, 32));
+    const settings = {
+      wasm: { reps: Math.max(1, int(process.env.BENCH_CONSENSUS_REPS, 3)), tokens: Math.max(2, int(process.env.BENCH_CONSENSUS_TOKENS, 32)) },
+      webgpu: { reps: Math.max(1, int(process.env.BENCH_CONSENSUS_WEBGPU_REPS, 1)), tokens: Math.max(2, int(process.env.BENCH_CONSENSUS_WEBGPU_TOKENS, 3)) },
+    };
     const backends = (process.env.BENCH_CONSENSUS_BACKENDS ?? 'webgpu,wasm').split(',').filter((b): b is 'webgpu' | 'wasm' => b === 'webgpu' || b === 'wasm');
     const hub = await benchHub();
     const figures: Record<string, number> = {};
@@ -41,13 +50,16 @@ export default {
       const call = <T>(expr: string) => (page as SourcePage).evaluate(expr) as Promise<T>;
       const bench = (method: keyof ConsensusBench, args: object) => `consensusBench.${method}(${JSON.stringify(args)})`;
       for (const device of backends) {
+        const { reps, tokens } = settings[device];
         const info = await call<LoadedInfo>(bench('load', { hub: hub.url, repo: REPO, device }));
         log(`${device}: loaded in ${(info.loadMs / 1000).toFixed(1)} s (${info.adapter ?? `${info.threads} threads`}, KV ${info.kvCache})`);
         // Untimed: shaders compile and ORT settles on each batch shape once.
-        for (const k of KS) await call<Sampled>(bench('sample', { k, tokens: 4, prompt: PROMPT }));
+        for (const k of KS) await call<Sampled>(bench('sample', { k, tokens: 2, prompt: PROMPT }));
         const ratios: Record<number, number[]> = { 4: [], 8: [] };
         const wall: Record<number, number[]> = { 1: [], 4: [], 8: [] };
+        const replies: number[] = [];
         for (let rep = 0; rep < reps; rep++) {
+          replies.push((await call<{ wallMs: number }>(bench('reply', { tokens, prompt: PROMPT }))).wallMs);
           const got: Record<number, Sampled> = {};
           for (const k of KS) {
             got[k] = await call<Sampled>(bench('sample', { k, tokens, prompt: PROMPT }));
@@ -55,12 +67,14 @@ export default {
           }
           for (const k of [4, 8]) ratios[k]!.push(got[k]!.wallMs / got[1]!.wallMs);
           log(
-            `${device} #${rep + 1}: ` +
+            `${device} #${rep + 1} (${tokens} tokens a path): one reply ${Math.round(replies.at(-1)!)} ms; ` +
               KS.map((k) => `k=${k} ${Math.round(got[k]!.wallMs)} ms (${got[k]!.stats.rowsPerBatch} rows/batch, ${got[k]!.stats.tokensPerSecond.toFixed(1)} tok/s over all paths)`).join('; '),
           );
         }
         for (const k of [4, 8]) figures[`consensus_k${k}_vs_k1_time_ratio_${device}`] = round(median(ratios[k]!));
         for (const k of KS) figures[`consensus_k${k}_ms_${device}`] = Math.round(median(wall[k]!));
+        figures[`consensus_reply_ms_${device}`] = Math.round(median(replies));
+        figures[`consensus_tokens_${device}`] = tokens;
         await call(bench('unload', {}));
       }
       log(`figures: consensus_k8_vs_k1_time_ratio_webgpu, consensus_k8_vs_k1_time_ratio_wasm (sequential would be 8.0), and the k=4 ratios`);

@@ -22,7 +22,7 @@ import { DEFAULT_SETTINGS, userPrompt } from '../../src/chat/conversation.ts';
 import { sampleConsensus, type PathsEngine } from '../../src/consensus/sample.ts';
 import type { ConsensusRecord, ConsensusSettings } from '../../src/consensus/types.ts';
 import { sameAnswer } from '../../src/reasoning/answer.ts';
-import { FIXTURES, generateFixtures, NOISY_ANSWER, NOISY_CHOICES, NOISY_EASY_CHOICES, NOISY_MEDIUM_CHOICES, NOISY_TEMPERATURE } from '../fixture/generate.ts';
+import { fixtureInfo, generateFixtures, NOISY_ANSWER, NOISY_CHOICES, NOISY_EASY_CHOICES, NOISY_MEDIUM_CHOICES, NOISY_TEMPERATURE } from '../fixture/generate.ts';
 import { Generator } from '../../workers/generation.ts';
 import type { ChatTurn, SamplingOptions } from '../../workers/protocol.ts';
 import type { Benchmark, Log } from './types.ts';
@@ -125,8 +125,7 @@ export function fixedKAccuracy(odds: Odds, k: number): number {
 }
 
 async function loadGenerator(repo: Repo): Promise<{ gen: Generator; model: PreTrainedModel }> {
-  const info = FIXTURES.find((f) => f.repo === repo);
-  if (!info) throw new Error(`no fixture ${repo}`);
+  const info = fixtureInfo(repo);
   const tokenizer = await AutoTokenizer.from_pretrained(info.id);
   const model = await AutoModelForCausalLM.from_pretrained(info.id, { dtype: 'fp32' });
   // Buffers roomy enough that a batch of CAPACITY rows is never split.

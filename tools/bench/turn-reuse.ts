@@ -13,7 +13,7 @@
  */
 import { resolve } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { generateFixtures, TOKENIZER, FIXTURES } from '../fixture/generate.ts';
+import { generateFixtures, TOKENIZER, fixtureInfo } from '../fixture/generate.ts';
 import { Generator } from '../../workers/generation.ts';
 import type { ChatTurn } from '../../workers/protocol.ts';
 import { median } from './decode-overhead.ts';
@@ -46,8 +46,7 @@ async function run(log: Log): Promise<Record<string, number>> {
   await generateFixtures(ROOT, { only: ['bench-r1'] });
   env.localModelPath = ROOT;
   env.allowRemoteModels = false;
-  const info = FIXTURES.find((f) => f.id === REPO);
-  if (!info) throw new Error(`no fixture ${REPO}`);
+  const info = fixtureInfo(REPO);
   const tokenizer = await AutoTokenizer.from_pretrained(REPO);
   const model = await AutoModelForCausalLM.from_pretrained(REPO, { dtype: 'fp32' });
   const gen = new Generator(tokenizer, model, { maxBufferBytes: 2 ** 30, vocabSize: info.size.vocabSize, numHeads: info.size.numHeads });
