@@ -150,6 +150,32 @@ describe('connect a server', () => {
     expect(await page.locator('.topbar .model-chip').innerText()).toBe('No model loaded');
   });
 
+  it('consensus on vLLM: one request with n, the choices voted as paths', async () => {
+    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*' });
+    const s = await open();
+    const { page } = s;
+    await openForm(page, 'vLLM', server.url);
+    await page.getByLabel('Model', { exact: true }).fill(VLLM_MODEL);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await waitForChat(page, 30_000);
+    await page.getByRole('button', { name: 'Consensus: off' }).click();
+    await page.getByLabel(/Answer by consensus/).check();
+    await page.getByLabel(/Fixed/).check();
+    await page.getByLabel(/Maximum paths/).fill('3');
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await sendMessage(page, 'What is 2 + 2?');
+    expect(await waitForReply(page, 1, 30_000), s.errors.join('\n')).toBe('done');
+    const chats = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+    expect(chats).toHaveLength(1);
+    expect(chats[0]?.body).toMatchObject({ model: VLLM_MODEL, stream: true, n: 3, logprobs: true, top_logprobs: 20 });
+    const summary = (await page.getByTestId('consensus-summary').innerText()).replace(/\s+/g, ' ');
+    expect(summary).toContain('3 of 3 votes');
+    expect(summary).toContain('3 of 3 samples spent');
+    const reply = page.locator('article.message.assistant').first();
+    await expect.poll(() => reply.locator('.answer').first().innerText()).toContain('The answer is');
+  });
+
   it('an unknown model is named in the reply', async () => {
     server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*' });
     const { page } = await open();
