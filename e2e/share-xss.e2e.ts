@@ -12,7 +12,7 @@ import { encodeTranscript } from '../src/share/codec';
 import { linkForJson } from '../src/share/testing/links';
 import { PAYLOAD_TEXT, STEAL } from '../src/share/testing/payloads';
 import { assistantTurn as reply } from '../src/share/testing/turns';
-import type { Transcript } from '../src/share/transcript';
+import { TRANSCRIPT_VERSION, type Transcript } from '../src/share/transcript';
 import { launchBrowser } from './harness/browser';
 import { downloadText, openWatched, type Watched } from './share-helpers';
 
@@ -120,6 +120,9 @@ describe('share links and files are inert', () => {
     await s.context.close();
   });
 
+  /** A format this Ponder does not know yet. */
+  const NEWER = TRANSCRIPT_VERSION + 1;
+
   it('oversized, truncated, wrong-version and corrupted links and files explain themselves and leave the conversation untouched', async () => {
     const s = await openWatched(browser, `${app()}/#share=${await encodeTranscript(BENIGN)}`);
     const { page } = s;
@@ -134,7 +137,7 @@ describe('share links and files are inert', () => {
     const cases: [string, string, RegExp][] = [
       ['oversized', await linkForJson(`{"format":"ponder-transcript","version":1,"title":"${' '.repeat(40 * 1024 * 1024)}"}`), /unpacks to more than 8 MB/],
       ['truncated', good.slice(0, -12), /damaged or incomplete/],
-      ['wrong version', await linkForJson(JSON.stringify({ ...BENIGN, version: 2 })), /format version 2, made by a newer Ponder/],
+      ['wrong version', await linkForJson(JSON.stringify({ ...BENIGN, version: NEWER })), new RegExp(`format version ${NEWER}, made by a newer Ponder`)],
       ['newer link encoding', `7.${good.slice(2)}`, /made by a newer version of Ponder/],
       ['corrupted', good.slice(0, middle) + (good[middle] === 'A' ? 'B' : 'A') + good.slice(middle + 1), /damaged or incomplete/],
       ['not a transcript', await linkForJson('{"hello":"world"}'), /not a Ponder transcript/],
@@ -154,7 +157,7 @@ describe('share links and files are inert', () => {
     // A broken file: the dialog says why and nothing opens.
     for (const [name, content, message] of [
       ['not JSON', '{"format":', /not JSON/],
-      ['wrong version', JSON.stringify({ ...BENIGN, version: 3 }), /newer Ponder/],
+      ['wrong version', JSON.stringify({ ...BENIGN, version: NEWER }), /newer Ponder/],
       ['bad field', JSON.stringify({ ...BENIGN, messages: [{ role: 'user', text: 5 }] }), /messages\[0\]\.text must be text/],
     ] as const) {
       const path = join(dir, `${name.replace(/\W/g, '-')}.json`);
