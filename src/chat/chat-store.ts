@@ -148,6 +148,22 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
     const patchMessage = (id: string, patch: Partial<ChatMessage>, save = true) =>
       change((c) => ({ ...c, messages: c.messages.map((m) => (m.id === id ? { ...m, ...patch } : m)) }), save);
 
+    /**
+     * Applies a streaming reply's fields (`fields()`, null while there are none) at the pace updatePacer
+     * sets, saving about once a second so a crash or closed tab loses at most that much.
+     */
+    const streamInto = (replyId: string, fields: () => Partial<ChatMessage> | null) => {
+      let lastSave = 0;
+      return updatePacer(() => {
+        const patch = fields();
+        if (!patch) return;
+        const now = Date.now();
+        const save = now - lastSave >= SAVE_EVERY_MS;
+        if (save) lastSave = now;
+        patchMessage(replyId, { ...patch, updatedAt: now }, save);
+      });
+    };
+
     /** Set by Stop; a consensus reads it to tell the user's stop from its own. */
     let stopRequested = false;
 
@@ -156,14 +172,7 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
       const settings = get().conversation.settings;
       if (!settings.consensus) return;
       let latest: ConsensusRecord | null = null;
-      let lastSave = 0;
-      const batch = updatePacer(() => {
-        if (!latest) return;
-        const now = Date.now();
-        const save = now - lastSave >= SAVE_EVERY_MS;
-        if (save) lastSave = now;
-        patchMessage(replyId, { ...shownFields(latest), updatedAt: now }, save);
-      });
+      const batch = streamInto(replyId, () => (latest ? shownFields(latest) : null));
       const { record, error } = await sampleConsensus({
         engine,
         turns,
@@ -214,26 +223,17 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
       let speed = 0;
       let startedAt = Date.now();
       let closedAt: { ms: number; tokens: number } | null = null;
-      let lastSave = 0;
-      const batch = updatePacer(() => {
+      const batch = streamInto(replyId, () => {
         const snap = stream.snapshot();
-        const now = Date.now();
-        const save = now - lastSave >= SAVE_EVERY_MS;
-        if (save) lastSave = now;
-        patchMessage(
-          replyId,
-          {
-            content: raw,
-            thinking: snap.thinking,
-            answer: snap.answer,
-            thinkingClosed: snap.thinkingClosed,
-            generatedTokens: tokens,
-            tokensPerSecond: speed,
-            updatedAt: now,
-            ...(closedAt ? { thinkingMs: closedAt.ms, thinkingTokens: closedAt.tokens } : {}),
-          },
-          save,
-        );
+        return {
+          content: raw,
+          thinking: snap.thinking,
+          answer: snap.answer,
+          thinkingClosed: snap.thinkingClosed,
+          generatedTokens: tokens,
+          tokensPerSecond: speed,
+          ...(closedAt ? { thinkingMs: closedAt.ms, thinkingTokens: closedAt.tokens } : {}),
+        };
       });
 
       try {
