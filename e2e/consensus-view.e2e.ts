@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { consensusRecord, type PathSpec } from '../src/consensus/testing/records.ts';
 import type { ConsensusRecord } from '../src/consensus/types.ts';
-import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
+import { loadModel, sendMessage, turnOnConsensus, waitForChat, waitForReply } from './harness/app';
 import { openSession } from './harness/browser';
 import { browserAndHub } from './harness/suite';
 import { storeChats } from './harness/stored-chats';
@@ -168,9 +168,7 @@ describe('consensus replies', () => {
     const { page } = await openSession(suite.browser, inject('appUrl'));
     await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1', 'wasm');
     await waitForChat(page);
-    await page.getByRole('button', { name: 'Consensus: off' }).click();
-    await page.getByLabel(/Answer by consensus/).check();
-    await page.getByRole('button', { name: 'Done' }).click();
+    await turnOnConsensus(page);
 
     await sendMessage(page, 'What is 6 times 7?');
     const summary = page.getByTestId('consensus-summary');
@@ -189,9 +187,7 @@ describe('consensus replies', () => {
     const { page } = await openSession(suite.browser, inject('appUrl'));
     await loadModel(page, suite.hub.url, 'ponder-test/tiny-r1-endless', 'wasm');
     await waitForChat(page);
-    await page.getByRole('button', { name: 'Consensus: off' }).click();
-    await page.getByLabel(/Answer by consensus/).check();
-    await page.getByRole('button', { name: 'Done' }).click();
+    await turnOnConsensus(page);
 
     await sendMessage(page, 'Think forever');
     const summary = page.getByTestId('consensus-summary');

@@ -2,7 +2,7 @@
 // several paths as one batch, on WASM and on WebGPU; the vote survives a reload and travels in a link.
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadModel, sendMessage, waitForChat, waitForReply } from './harness/app';
+import { loadModel, sendMessage, turnOnConsensus, waitForChat, waitForReply } from './harness/app';
 import { openSession } from './harness/browser';
 import { browserAndHub } from './harness/suite';
 
@@ -15,16 +15,6 @@ async function pathTabs(page: Page) {
   return page.getByRole('tab');
 }
 
-async function consensusOn(page: Page, paths: number): Promise<void> {
-  await page.getByRole('button', { name: 'Consensus: off' }).click();
-  await page.getByLabel(/Answer by consensus/).check();
-  await page.getByLabel(/Fixed/).check();
-  const slider = page.getByLabel(/Maximum paths/);
-  await slider.fill(String(paths));
-  await page.getByRole('button', { name: 'Done' }).click();
-  await page.getByRole('button', { name: `Consensus · ${paths} paths` }).waitFor();
-}
-
 describe('consensus on the real worker', () => {
   const suite = browserAndHub();
 
@@ -33,7 +23,7 @@ describe('consensus on the real worker', () => {
       const { page, errors } = await openSession(suite.browser, inject('appUrl'));
       await loadModel(page, suite.hub.url, NOISY, backend);
       await waitForChat(page);
-      await consensusOn(page, 8);
+      await turnOnConsensus(page, 8);
       // The app adds the model card's "reason step by step ... \\boxed{}" directive itself.
       await sendMessage(page, 'Which option is right?');
       expect(await waitForReply(page, 1, 180_000), `page errors: ${errors.join('\n')}`).toBe('done');
@@ -77,7 +67,7 @@ describe('consensus on the real worker', () => {
     const { page } = await openSession(suite.browser, inject('appUrl'));
     await loadModel(page, suite.hub.url, NOISY, 'wasm');
     await waitForChat(page);
-    await consensusOn(page, 4);
+    await turnOnConsensus(page, 4);
     await sendMessage(page, 'Pick one.');
     expect(await waitForReply(page, 1, 180_000)).toBe('done');
     const sampled = await (await pathTabs(page)).count();

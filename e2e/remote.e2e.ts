@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startEngineServer, type EngineServer } from '../tools/engines/server.ts';
-import { sendMessage, waitForChat, waitForReply } from './harness/app';
+import { sendMessage, turnOnConsensus, waitForChat, waitForReply } from './harness/app';
 import { externalRequests, launchBrowser } from './harness/browser';
 import { downloadText, openWatched, type Watched } from './share-helpers';
 
@@ -158,11 +158,7 @@ describe('connect a server', () => {
     await page.getByLabel('Model', { exact: true }).fill(VLLM_MODEL);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await waitForChat(page, 30_000);
-    await page.getByRole('button', { name: 'Consensus: off' }).click();
-    await page.getByLabel(/Answer by consensus/).check();
-    await page.getByLabel(/Fixed/).check();
-    await page.getByLabel(/Maximum paths/).fill('3');
-    await page.getByRole('button', { name: 'Done' }).click();
+    await turnOnConsensus(page, 3);
 
     await sendMessage(page, 'What is 2 + 2?');
     expect(await waitForReply(page, 1, 30_000), s.errors.join('\n')).toBe('done');

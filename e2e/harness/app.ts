@@ -34,3 +34,18 @@ export async function waitForReply(page: Page, n: number, timeout = 120_000): Pr
     .not.toBe('streaming');
   return (await reply.getAttribute('data-status')) ?? '';
 }
+
+/**
+ * Switches consensus on by the composer's control: adaptive with its default 8 paths, or, given
+ * `fixed`, that many paths every time. Waits until the control says so.
+ */
+export async function turnOnConsensus(page: Page, fixed?: number): Promise<void> {
+  await page.getByRole('button', { name: 'Consensus: off' }).click();
+  await page.getByLabel(/Answer by consensus/).check();
+  if (fixed !== undefined) {
+    await page.getByLabel(/Fixed/).check();
+    await page.getByLabel(/Maximum paths/).fill(String(fixed));
+  }
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('button', { name: fixed === undefined ? 'Consensus · up to 8' : `Consensus · ${fixed} paths` }).waitFor();
+}
