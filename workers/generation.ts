@@ -50,6 +50,9 @@ interface Row {
   confidence: LowestGroupConfidence;
 }
 
+/** Token counts in failure messages: "While writing token 1,024 …". */
+const COUNT = new Intl.NumberFormat('en');
+
 /** Paths decoded together at most, whatever the buffers allow: the UI offers up to 16. */
 const MAX_ROWS = 16;
 
@@ -172,8 +175,7 @@ export class Generator {
     // One slot kind per model, so the cache it hands out is always its own kind.
     const kv = this.kv as KvSlot<DynamicCache | StaticKv>;
     const { cache, reused, protect } = await kv.take(promptIds);
-    const count = new Intl.NumberFormat('en');
-    let where = `While reading the prompt (${count.format(promptIds.length - reused)} tokens)`;
+    let where = `While reading the prompt (${COUNT.format(promptIds.length - reused)} tokens)`;
     // The prompt up to its last <｜Assistant｜> is what the next turn's prompt will start with.
     const cut = templateIds.lastIndexOf(this.assistantId) + 1;
     let turn: KvSnapshot | null = null;
@@ -197,7 +199,7 @@ export class Generator {
         if (this.eosIds.has(id)) break;
         emit(decoder.push(id));
         if (replyIds.length >= options.maxNewTokens || stop()) break;
-        where = `While writing token ${count.format(replyIds.length + 1)} of the reply`;
+        where = `While writing token ${COUNT.format(replyIds.length + 1)} of the reply`;
         logits = await feed(model, cache, [id], this.limits, { protect });
       }
     } catch (error) {
@@ -232,7 +234,6 @@ export class Generator {
     const promptIds = chatPromptIds(this.tokenizer, turns);
     const thinkEnd = options.thinkingBudget === null || options.thinkingBudget === undefined ? null : this.thinkEndId();
     cb.started(promptIds.length);
-    const count = new Intl.NumberFormat('en');
     const prompt = new DynamicCache();
     const perBatch = this.rowsPerBatch(promptIds.length + options.maxNewTokens);
     let generated = 0;
@@ -242,7 +243,7 @@ export class Generator {
       try {
         logits = await feed(this.model, prompt, promptIds, this.limits, { stop: () => this.interrupted });
       } catch (error) {
-        throw failedWhile(`While reading the prompt (${count.format(promptIds.length)} tokens)`, error);
+        throw failedWhile(`While reading the prompt (${COUNT.format(promptIds.length)} tokens)`, error);
       }
       firstAt = performance.now();
       const keep = new Set(Object.values(prompt).filter((t): t is Tensor => t instanceof Tensor));
@@ -320,7 +321,7 @@ export class Generator {
           logits = await stepRows(this.model, cache, next);
         } catch (error) {
           const longest = Math.max(...active.map((row) => row.ids.length));
-          throw failedWhile(`While writing token ${new Intl.NumberFormat('en').format(longest + 1)} of ${active.length} paths`, error);
+          throw failedWhile(`While writing token ${COUNT.format(longest + 1)} of ${active.length} paths`, error);
         }
       }
     } finally {
