@@ -8,7 +8,7 @@ import { findFinalAnswer } from '../reasoning/answer';
 import { ReasoningStream } from '../reasoning/parse';
 import { nextStep, type PolicyStop } from './policy';
 import { MAX_PATHS, type ConsensusPath, type ConsensusRecord, type ConsensusSettings, type PathStatus } from './types';
-import { chosenPathOf, isFinished, tallyVotes } from './vote';
+import { chosenPathOf, isFinished, surestPath, tallyVotes } from './vote';
 
 /** What a consensus needs from an engine: one call samples one path per seed, together. */
 export interface PathsEngine {
@@ -66,10 +66,9 @@ export function shownPathOf(record: Pick<ConsensusRecord, 'vote' | 'paths'>): nu
   const { vote, paths } = record;
   const won = vote ? chosenPathOf(vote, paths) : null;
   if (won !== null) return won;
-  const byConfidence = (list: number[]) => list.reduce((best, i) => ((paths[i]!.confidence ?? -Infinity) > (paths[best]!.confidence ?? -Infinity) ? i : best), list[0]!);
   const finished = paths.flatMap((p, i) => (isFinished(p) ? [i] : []));
   const answered = finished.filter((i) => paths[i]!.final !== null);
-  if (answered.length > 0) return byConfidence(answered);
+  if (answered.length > 0) return surestPath(paths, answered);
   if (finished.length > 0) return finished[0]!;
   if (paths.length === 0) return null;
   return paths.reduce((best, p, i) => (p.generatedTokens > paths[best]!.generatedTokens ? i : best), 0);

@@ -77,16 +77,11 @@ export function tallyVotes(paths: readonly ConsensusPath[], weighting: VoteWeigh
   };
 }
 
-/**
- * The path to show as the reply: the winning group's most confident path, the earliest of them when
- * confidences are equal or unknown. Null when nothing won.
- */
-export function chosenPathOf(vote: VoteResult, paths: readonly ConsensusPath[]): number | null {
-  const group = vote.winner === null ? undefined : vote.groups[vote.winner];
-  if (!group) return null;
+/** Of the paths at `indices`, the most confident; the earliest when confidences are equal or unknown. */
+export function surestPath(paths: readonly ConsensusPath[], indices: readonly number[]): number | null {
   let best: number | null = null;
   let bestConfidence = -Infinity;
-  for (const i of group.paths) {
+  for (const i of indices) {
     const c = paths[i]?.confidence ?? -Infinity;
     if (best === null || c > bestConfidence) {
       best = i;
@@ -94,4 +89,10 @@ export function chosenPathOf(vote: VoteResult, paths: readonly ConsensusPath[]):
     }
   }
   return best;
+}
+
+/** The path to show as the reply: the winning group's surest path. Null when nothing won. */
+export function chosenPathOf(vote: VoteResult, paths: readonly ConsensusPath[]): number | null {
+  const group = vote.winner === null ? undefined : vote.groups[vote.winner];
+  return group ? surestPath(paths, group.paths) : null;
 }
