@@ -3,10 +3,11 @@
 
 import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startEngineServer, type EngineServer } from '../tools/engines/server.ts';
 import { sendMessage, turnOnConsensus, waitForChat, waitForReply } from './harness/app';
 import { externalRequests, launchBrowser } from './harness/browser';
+import { expectThinking, openForm } from './harness/remote';
 import { downloadText, openWatched, type Watched } from './share-helpers';
 
 const KEY = 'sk-e2e-7f3a9c-secret';
@@ -38,20 +39,6 @@ describe('connect a server', () => {
     const s = await openWatched(browser, inject('appUrl'), options);
     sessions.push(s);
     return s;
-  }
-
-  /** Opens the finished reply's (collapsed) thinking block and reads it. */
-  async function expectThinking(reply: ReturnType<Page['locator']>, text: string): Promise<void> {
-    const toggle = reply.locator('.thinking-toggle');
-    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
-    await toggle.click();
-    await expect.poll(() => reply.locator('.thinking-body').innerText()).toContain(text);
-  }
-
-  async function openForm(page: Page, engine: string, url: string): Promise<void> {
-    await page.getByText('Connect a server', { exact: false }).first().click();
-    await page.getByLabel('Engine').selectOption({ label: engine });
-    await page.getByLabel('Server address').fill(url);
   }
 
   it('vLLM: a 401 without CORS is named, then with the key it streams thinking and answer, stops, and keeps the key out of exports and storage', async () => {
@@ -186,7 +173,7 @@ describe('connect a server', () => {
     );
   });
 
-  it('a reload while streaming keeps the partial reply as interrupted, and the form remembers the server and its key', async () => {
+  it('a reload while streaming keeps the partial reply as interrupted and comes back connected with the stored key; after Change model a reload stays disconnected', async () => {
     server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*', apiKey: KEY, faults: { eventDelayMs: 800 } });
     const { page } = await open();
     await openForm(page, 'vLLM', server.url);
@@ -199,17 +186,91 @@ describe('connect a server', () => {
     await expect.poll(() => reply.locator('.thinking-body').innerText(), { timeout: 10_000 }).toContain('Okay');
     await page.waitForTimeout(1200); // past the store's once-a-second save
     await page.reload();
+    // The top bar names the server again, reconnected without the form.
+    await expect.poll(() => page.locator('.topbar .model-chip').innerText(), { timeout: 15_000 }).toContain(VLLM_MODEL);
+    expect(await page.getByTestId('device-badge').innerText()).toBe('Server · vLLM');
     await page.getByRole('list', { name: 'Chats' }).getByRole('button', { name: 'Slowly: what is 2 + 2?', exact: true }).click();
     const restored = page.locator('article.message.assistant').first();
     await restored.waitFor();
     expect(await restored.getAttribute('data-status')).toBe('interrupted');
-    expect(await page.locator('.topbar .model-chip').innerText()).toBe('No model loaded');
 
-    await page.getByRole('button', { name: 'Choose a model' }).click();
+    // A new message streams from the same server with the stored key.
+    server.set({ faults: {} });
+    await sendMessage(page, 'And 3 + 3?');
+    expect(await waitForReply(page, 2, 30_000)).toBe('done');
+    const chats = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+    expect(chats.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
+
+    // Disconnecting is remembered: the next reload stays on the first screen, whose form still has the server and its key.
+    await page.getByRole('button', { name: 'Change model' }).click();
+    await expect.poll(() => page.locator('.topbar .model-chip').innerText()).toBe('No model loaded');
+    const before = server.requests.length;
+    await page.reload();
+    await page.getByRole('button', { name: 'Choose a model' }).or(page.getByText('Connect a server', { exact: false })).first().waitFor();
+    await page.waitForTimeout(500);
+    expect(server.requests.length, 'requests after a reload while disconnected').toBe(before);
+    expect(await page.locator('.topbar .model-chip').innerText()).toBe('No model loaded');
+    expect(await page.getByTestId('resume-server').count()).toBe(0);
     await page.getByText('Connect a server', { exact: false }).first().click();
     expect(await page.getByLabel('Server address').inputValue()).toBe(server.url);
     expect(await page.getByLabel('API key (optional)').inputValue()).toBe(KEY);
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe(VLLM_MODEL);
+  });
+
+  it('a reload while the server is gone names it and the reason on a 360 px dark first screen, and Reconnect (from the keyboard) works once it is back', async () => {
+    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*' });
+    const s = await open({ width: 360, colorScheme: 'dark' });
+    const { page } = s;
+    await openForm(page, 'vLLM', server.url);
+    await page.getByLabel('Model', { exact: true }).fill(VLLM_MODEL);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await waitForChat(page, 30_000);
+    const url = server.url;
+    await server.close();
+    server = null;
+
+    await page.reload();
+    const notice = page.getByTestId('resume-server').getByRole('alert');
+    await expect.poll(() => notice.innerText().catch(() => ''), { timeout: 15_000 }).toContain(`Could not reconnect to vLLM at ${url} (${VLLM_MODEL}). Could not reach ${url}`);
+    expect(await page.locator('.topbar .model-chip').innerText()).toBe('No model loaded');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    mkdirSync('test-results/screens', { recursive: true });
+    await page.getByTestId('resume-server').screenshot({ path: 'test-results/screens/resume-failed-360-dark.png' });
+
+    // Still gone: Reconnect says so again rather than hanging.
+    const reconnect = page.getByRole('button', { name: 'Reconnect' });
+    await reconnect.click();
+    await expect.poll(() => notice.innerText().catch(() => ''), { timeout: 15_000 }).toContain('Could not reconnect');
+
+    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*', port: Number(new URL(url).port) });
+    await reconnect.focus();
+    await page.keyboard.press('Enter');
+    await waitForChat(page, 30_000);
+    // At 360 px the bar shows the engine (the model's name is hidden there).
+    await expect.poll(() => page.locator('.topbar .model-chip[data-remote]').innerText()).toContain('vLLM');
+    await sendMessage(page, 'What is 2 + 2?');
+    expect(await waitForReply(page, 1, 30_000), s.errors.join('\n')).toBe('done');
+  });
+
+  it('vLLM with a small --max-model-len: the settings say the server caps the reply, and the request`s max_tokens is capped', async () => {
+    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*', contextLength: 4096 });
+    const { page } = await open();
+    await openForm(page, 'vLLM', server.url);
+    await page.getByLabel('Model', { exact: true }).fill(VLLM_MODEL);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await waitForChat(page, 30_000);
+    await page.getByRole('button', { name: '⚙ Settings' }).click();
+    const cap = page.getByTestId('reply-cap');
+    expect(await cap.innerText()).toBe('Capped at 3,072: the server’s context is 4k tokens (vLLM --max-model-len), and the conversation so far takes some of them.');
+    // The setting (8,192) is over the cap, so the line is a warning, and the field points to it.
+    expect(await cap.getAttribute('class')).toContain('warn');
+    expect(await page.getByLabel('Maximum reply length (tokens)').getAttribute('aria-describedby')).toContain(await cap.getAttribute('id'));
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await sendMessage(page, 'What is 2 + 2?');
+    expect(await waitForReply(page, 1, 30_000)).toBe('done');
+    const chat = server.requests.find((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+    expect(chat?.body).toMatchObject({ model: VLLM_MODEL, max_tokens: 3072 });
   });
 
   it.each(['light', 'dark'] as const)('the form fits a 360 px phone in %s mode, with readable text', async (colorScheme) => {

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { loadedContext } from '../models/memory-fit';
-import { useModelStore } from '../models/model-store';
+import { serverContext, useModelStore } from '../models/model-store';
+import { uncappedNote } from '../remote/server-limits';
 import { useChatStore } from './chat-store';
 import { DEFAULT_SETTINGS, MATH_DIRECTIVE } from './conversation';
 import { capNote, replyCap } from './reply-cap';
@@ -18,9 +19,14 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
   const update = useChatStore((s) => s.updateSettings);
   const id = useId();
   const outOfRange = settings.temperature < 0.5 || settings.temperature > 0.7;
-  // What the loaded model fits on this device (null for a custom model, which stays uncapped).
+  // What the loaded model fits on this device (null for a custom model, which stays uncapped), or
+  // the context a connected server reported (null where it did not: no cap, and the line says why).
   const fitted = useModelStore(loadedContext);
-  const cap = replyCap(fitted);
+  const server = useModelStore(serverContext);
+  const remotePreset = useModelStore((s) => (s.load.status === 'remote' ? s.load.server.preset : null));
+  const context = server?.tokens ?? fitted;
+  const cap = replyCap(context);
+  const capLine = context !== null ? capNote(context, server?.source) : remotePreset ? uncappedNote(remotePreset) : null;
 
   return (
     <section className="settings" aria-labelledby={`${id}-title`} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
@@ -66,14 +72,14 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
           step={256}
           value={settings.maxNewTokens}
           onChange={(e) => update({ maxNewTokens: Math.min(MAX_CONTEXT, Math.max(1, Math.floor(Number(e.target.value) || DEFAULT_SETTINGS.maxNewTokens))) })}
-          aria-describedby={fitted !== null ? `${id}-max-hint ${id}-max-cap` : `${id}-max-hint`}
+          aria-describedby={capLine !== null ? `${id}-max-hint ${id}-max-cap` : `${id}-max-hint`}
         />
         <p id={`${id}-max-hint`} className="hint muted">
           Hard problems need 10,000–25,000 thinking tokens; the model's limit is 32,768.
         </p>
-        {fitted !== null && cap !== null && (
-          <p id={`${id}-max-cap`} className={settings.maxNewTokens > cap ? 'hint warn' : 'hint muted'} data-testid="reply-cap">
-            {capNote(fitted)}
+        {capLine !== null && (
+          <p id={`${id}-max-cap`} className={cap !== null && settings.maxNewTokens > cap ? 'hint warn' : 'hint muted'} data-testid="reply-cap">
+            {capLine}
           </p>
         )}
       </div>

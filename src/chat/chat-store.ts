@@ -5,7 +5,7 @@ import type { ConsensusRecord } from '../consensus/types';
 import { InferenceError, type GenerateHandlers } from '../engine/client';
 import { inference } from '../engine/instance';
 import { loadedContext, pathsContext } from '../models/memory-fit';
-import { remoteEngine, useModelStore } from '../models/model-store';
+import { remoteEngine, serverContext, useModelStore } from '../models/model-store';
 import { ReasoningStream } from '../reasoning/parse';
 import {
   blankMessage,
@@ -459,7 +459,8 @@ export const useChatStore = createChatStore({
   repo: createIdbRepo(),
   // A connected server replies while it is connected; the in-browser worker otherwise.
   engine: () => remoteEngine() ?? inference(),
-  contextLimit: () => loadedContext(useModelStore.getState()),
+  // A connected server's reported context (null where it said nothing: no cap); the device's fit otherwise.
+  contextLimit: () => (remoteEngine() ? (serverContext(useModelStore.getState())?.tokens ?? null) : loadedContext(useModelStore.getState())),
   pathsContextLimit: () => pathsContext(useModelStore.getState()),
 });
 

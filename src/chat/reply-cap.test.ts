@@ -24,4 +24,10 @@ describe('reply cap', () => {
       'Capped at 15,360 on this device: about 16k tokens fit in its memory (an estimate), and the conversation so far takes some of them.',
     );
   });
+
+  it('names a server`s context and where the server took it from', () => {
+    expect(capNote(32_768, 'vLLM --max-model-len')).toBe(
+      'Capped at 31,744: the server’s context is 32k tokens (vLLM --max-model-len), and the conversation so far takes some of them.',
+    );
+  });
 });

@@ -1,7 +1,8 @@
 /*
  * The app caps a reply's length at what the loaded model fits on this device (src/models/memory-fit.ts):
  * the fitted context holds the prompt and the reply together, so the reply gets what is left after the
- * prompt. Custom models have no memory facts and stay uncapped (a null context).
+ * prompt. Custom models have no memory facts and stay uncapped (a null context). A connected server's
+ * replies are capped the same way at the context it reports.
  */
 
 /** Room kept for the prompt however short it is: the chat template, the question and the maths directive. */
@@ -22,8 +23,16 @@ export function cappedMaxNewTokens(setting: number, cap: number | null): number 
   return cap === null ? setting : Math.min(setting, cap);
 }
 
-/** The settings panel's line on the cap, for a short conversation (longer ones leave the reply less). */
-export function capNote(fittedContext: number): string {
-  const cap = replyCap(fittedContext) ?? 0;
-  return `Capped at ${count.format(cap)} on this device: about ${Math.round(fittedContext / 1024)}k tokens fit in its memory (an estimate), and the conversation so far takes some of them.`;
+/**
+ * The settings panel's line on the cap, for a short conversation (longer ones leave the reply less):
+ * the context fitted on this device by the memory estimate, or, with `serverSource`, the context a
+ * connected server reported and where it comes from (src/remote/server-limits.ts).
+ */
+export function capNote(context: number, serverSource?: string): string {
+  const cap = count.format(replyCap(context) ?? 0);
+  const k = Math.round(context / 1024);
+  const why = serverSource
+    ? `: the server’s context is ${k}k tokens (${serverSource})`
+    : ` on this device: about ${k}k tokens fit in its memory (an estimate)`;
+  return `Capped at ${cap}${why}, and the conversation so far takes some of them.`;
 }

@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import type { Device, Dtype, FileProgress, LoadedInfo, LoadPhase, WorkerFailure } from '../../workers/protocol';
 import { InferenceError } from '../engine/client';
-import { PRESETS, type EngineId } from '../remote/presets';
+import { PRESETS } from '../remote/presets';
 import { RemoteEngine } from '../remote/remote-engine';
+import { lastServer, probeServer, setConnected, storedKey, type Problem, type ServerTarget } from '../remote/server-connection';
+import { learnContext, type ServerContext } from '../remote/server-limits';
 import { inference, inferenceWithThreads } from '../engine/instance';
 import { parseThreadChoice, resolveThreads, threadSupport, type ThreadChoice } from '../engine/threads';
 import { detectCapability, type Capability } from './capability';
@@ -30,20 +32,27 @@ export type LoadState =
   /** A connected inference server; its API key stays out of this state (see `remoteEngine`). */
   | { status: 'remote'; server: RemoteServer };
 
-export interface RemoteServer {
-  preset: EngineId;
-  baseUrl: string;
-  model: string;
+export interface RemoteServer extends ServerTarget {
+  /** The context the server reported for the model when connecting; null where it says nothing usable (no cap). */
+  context: ServerContext | null;
 }
 
+/** Reconnecting after a reload to the server the page was connected to, or why that failed. */
+export type ServerResume = { status: 'connecting'; server: ServerTarget } | ({ status: 'failed'; server: ServerTarget } & Problem);
+
 /** What a saved reply from a server records: the model's name and the engine, never the URL or the key. */
-export function remoteModelTag(server: RemoteServer): { repo: string; dtype: string; device: string } {
+export function remoteModelTag(server: ServerTarget): { repo: string; dtype: string; device: string } {
   // Transcript validation admits `name` or `org/name` of [A-Za-z0-9_.-] (src/share/validate.ts):
   // Ollama's `deepseek-r1:32b` is kept readable as `deepseek-r1-32b`.
   const parts = server.model.split('/').filter(Boolean);
   const clean = (text: string) => text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
   const repo = (parts.length > 1 ? `${clean(parts.slice(0, -1).join('-'))}/${clean(parts.at(-1) ?? '')}` : clean(server.model)).slice(0, 200);
   return { repo, dtype: server.preset, device: 'server' };
+}
+
+/** The connected server's context, where it reported one. */
+export function serverContext(state: { load: LoadState }): ServerContext | null {
+  return state.load.status === 'remote' ? state.load.server.context : null;
 }
 
 /** The engine a connected server replies through, or null when none is connected. */
@@ -59,6 +68,7 @@ interface ModelStore {
   /** WebAssembly threads: 'auto' (from the cores) or a count the person chose. */
   threadChoice: ThreadChoice;
   load: LoadState;
+  resume: ServerResume | null;
   detect(): Promise<void>;
   setHost(host: string): void;
   setDeviceChoice(choice: DeviceChoice): void;
@@ -69,8 +79,13 @@ interface ModelStore {
   dismiss(): void;
   /** Frees the model's memory and returns to the first screen; stored weights stay. */
   unloadModel(): Promise<void>;
-  /** Replies come from this server until `unloadModel`; the key lives in the engine only, not in this state. */
-  connectServer(server: RemoteServer, apiKey: string): Promise<void>;
+  /**
+   * Replies come from this server until `unloadModel` (or a local model); the key lives in the engine
+   * only, not in this state. The server's context for the model is asked first.
+   */
+  connectServer(server: ServerTarget, apiKey: string): Promise<void>;
+  /** After a reload while connected: connects to the remembered server again, with its stored key. */
+  resumeServer(): Promise<void>;
 }
 
 const HOST_KEY = 'ponder.modelHost';
@@ -118,6 +133,7 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
   deviceChoice: (readSetting(DEVICE_KEY) as DeviceChoice | null) ?? 'auto',
   threadChoice: parseThreadChoice(readSetting(THREADS_KEY)),
   load: { status: 'idle' },
+  resume: null,
 
   async detect() {
     set({ capability: await detectCapability() });
@@ -143,7 +159,8 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
     const device = target.device ?? resolveDevice(deviceChoice, capability);
     const threads = resolveThreads(threadChoice, threadSupport());
     remote = null; // a local model replaces a connected server
-    set({ load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
+    setConnected(false);
+    set({ resume: null, load: { status: 'loading', target, device, phase: 'resolve', files: [], startedAt: Date.now(), updatedAt: Date.now() } });
     try {
       const info = await inferenceWithThreads(threads).load(
         {
@@ -183,16 +200,36 @@ export const useModelStore = create<ModelStore>()((set, get) => ({
     if (wasRemote) {
       const engine = remote;
       remote = null;
+      setConnected(false);
       await engine?.interrupt();
       return;
     }
     await inference().unload();
   },
 
-  async connectServer(server, apiKey) {
-    if (!PRESETS[server.preset]) return;
+  async connectServer(target, apiKey) {
+    if (!PRESETS[target.preset]) return;
     if (get().load.status === 'ready') await inference().unload();
-    remote = new RemoteEngine({ baseUrl: server.baseUrl, engine: server.preset, model: server.model, ...(apiKey ? { apiKey } : {}) });
-    set({ load: { status: 'remote', server } });
+    const config = { baseUrl: target.baseUrl, engine: target.preset, model: target.model, ...(apiKey ? { apiKey } : {}) };
+    const context = await learnContext(config);
+    remote = new RemoteEngine(config);
+    setConnected(true);
+    set({ resume: null, load: { status: 'remote', server: { preset: target.preset, baseUrl: target.baseUrl, model: target.model, context } } });
+  },
+
+  async resumeServer() {
+    const saved = lastServer();
+    if (!saved?.connected || get().load.status !== 'idle' || get().resume?.status === 'connecting') return;
+    const server: ServerTarget = { preset: saved.preset, baseUrl: saved.baseUrl, model: saved.model };
+    const apiKey = storedKey(server.baseUrl);
+    set({ resume: { status: 'connecting', server } });
+    const problem = await probeServer(server, apiKey);
+    // The person may have loaded a model meanwhile, which ends the reconnect.
+    if (get().resume?.server !== server) return;
+    if (problem) set({ resume: { status: 'failed', server, ...problem } });
+    else await get().connectServer(server, apiKey);
   },
 }));
+
+// A reload while connected comes back connected (the first screen says so when the server is gone).
+void useModelStore.getState().resumeServer();

@@ -2,69 +2,43 @@ import { useId, useState, type FormEvent } from 'react';
 import { useModelStore } from '../models/model-store';
 import { CopyButton } from '../render/CopyButton';
 import { normalizeBaseUrl, PRESET_LIST, PRESETS, type EngineId } from './presets';
-import { listModels, RemoteError } from './remote-engine';
+import { listModels } from './remote-engine';
+import { lastServer, originOf, probeServer, problemOf, saveServer, storedKey, type Problem } from './server-connection';
 import './remote.css';
 
-const LAST_SERVER_KEY = 'ponder.server';
-const API_KEY_PREFIX = 'ponder.apiKey:';
-
-/** The origin a key belongs to; keys are stored per server origin and sent only there. */
-function originOf(baseUrl: string): string | null {
-  try {
-    return new URL(normalizeBaseUrl(baseUrl)).origin;
-  } catch {
-    return null;
-  }
-}
-
-function readStorage(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function writeStorage(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // Private modes may refuse storage: the key then lasts for this connection only.
-  }
-}
-
-function storedKey(baseUrl: string): string {
-  const origin = originOf(baseUrl);
-  return origin ? (readStorage(API_KEY_PREFIX + origin) ?? '') : '';
-}
-
-interface LastServer {
-  preset: EngineId;
-  baseUrl: string;
-  model: string;
-}
-
-function lastServer(): LastServer | null {
-  try {
-    const value = JSON.parse(readStorage(LAST_SERVER_KEY) ?? 'null') as Partial<LastServer> | null;
-    if (value && typeof value.preset === 'string' && value.preset in PRESETS && typeof value.baseUrl === 'string' && typeof value.model === 'string') {
-      return { preset: value.preset, baseUrl: value.baseUrl, model: value.model };
-    }
-  } catch {
-    // A damaged setting: start from the first preset.
-  }
-  return null;
-}
-
-interface Problem {
-  message: string;
-  detail?: string;
-}
-
-function problemOf(error: unknown): Problem {
-  if (error instanceof RemoteError) return { message: error.message, ...(error.failure.detail ? { detail: error.failure.detail } : {}) };
-  return { message: 'Talking to the server failed unexpectedly.', detail: String(error) };
+/** After a reload while connected: reconnecting, or why that failed and a way to try again. */
+function ResumeNotice() {
+  const resume = useModelStore((s) => s.resume);
+  const resumeServer = useModelStore((s) => s.resumeServer);
+  if (!resume) return null;
+  const { server } = resume;
+  const where = `${PRESETS[server.preset].label} at ${server.baseUrl} (${server.model})`;
+  return (
+    <section className="connect-server" aria-label="Last server" data-testid="resume-server">
+      {resume.status === 'connecting' ? (
+        <p className="hint muted" role="status">
+          Reconnecting to {where}…
+        </p>
+      ) : (
+        <>
+          <p className="hint error" role="alert">
+            Could not reconnect to {where}. {resume.message}
+          </p>
+          {resume.detail && (
+            <details>
+              <summary>Details</summary>
+              <pre className="error-detail">{resume.detail}</pre>
+            </details>
+          )}
+          <p>
+            <button type="button" className="button primary" onClick={() => void resumeServer()}>
+              Reconnect
+            </button>
+          </p>
+        </>
+      )}
+    </section>
+  );
 }
 
 /** The first screen's second way in: a model on an inference server the person runs (or pays for). */
@@ -133,144 +107,141 @@ export function ConnectServer() {
     }
     setBusy('connect');
     setProblem(null);
-    try {
-      // One request first, so an address, CORS or key problem shows here rather than on the first question.
-      await listModels({ baseUrl, engine: presetId, ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}) });
-    } catch (error) {
-      // A server without a model list (HTTP 404 and the like) may still chat: only stop where chatting cannot work.
-      if (!(error instanceof RemoteError) || error.kind === 'unreachable' || error.kind === 'mixed-content' || error.kind === 'auth') {
-        setProblem(problemOf(error));
-        setBusy(null);
-        return;
-      }
+    const server = { preset: presetId, baseUrl: normalizeBaseUrl(baseUrl), model: name };
+    const key = apiKey.trim();
+    const blocked = await probeServer(server, key);
+    if (blocked) {
+      setProblem(blocked);
+      setBusy(null);
+      return;
     }
-    const url = normalizeBaseUrl(baseUrl);
-    const keyOrigin = originOf(url);
-    if (keyOrigin) writeStorage(API_KEY_PREFIX + keyOrigin, apiKey.trim() || null);
-    writeStorage(LAST_SERVER_KEY, JSON.stringify({ preset: presetId, baseUrl: url, model: name } satisfies LastServer));
+    saveServer(server, key);
+    await connectServer(server, key);
     setBusy(null);
-    await connectServer({ preset: presetId, baseUrl: url, model: name }, apiKey.trim());
   };
 
   return (
-    <details className="connect-server" data-testid="connect-server">
-      <summary>Connect a server: vLLM, SGLang, Ollama, llama.cpp, LM Studio or DeepSeek’s API</summary>
-      <p className="hint muted">
-        For the bigger distills (14B, 32B, 70B) or R1 itself. Your questions then go to that server; the chats stay in this browser.
-      </p>
-      <form onSubmit={(e) => void submit(e)} noValidate aria-describedby={`${ids}-problem`}>
-        <div className="field">
-          <label htmlFor={`${ids}-engine`}>Engine</label>
-          <select id={`${ids}-engine`} value={presetId} onChange={(e) => choosePreset(e.target.value as EngineId)}>
-            {PRESET_LIST.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <span className="label" id={`${ids}-command-label`}>
-            {preset.id === 'deepseek' ? 'What you need' : 'Start it with'}
-          </span>
-          <div className="command">
-            <pre aria-labelledby={`${ids}-command-label`} data-testid="start-command" tabIndex={0}>
-              <code>{command}</code>
-            </pre>
-            <CopyButton text={command} label="Copy command" />
-          </div>
-          <p className="hint muted">{preset.corsHint(origin)}</p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-url`}>Server address</label>
-          <input
-            id={`${ids}-url`}
-            type="url"
-            inputMode="url"
-            autoComplete="url"
-            spellCheck={false}
-            value={baseUrl}
-            onChange={(e) => {
-              setBaseUrl(e.target.value);
-              if (originOf(e.target.value) !== originOf(baseUrl)) setApiKey(storedKey(e.target.value));
-            }}
-            aria-describedby={`${ids}-url-hint`}
-          />
-          <p id={`${ids}-url-hint`} className="hint muted">
-            The base address, without /v1. {preset.label} listens on {preset.baseUrl} by default.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-key`}>{preset.apiKey === 'required' ? 'API key' : 'API key (optional)'}</label>
-          <input
-            id={`${ids}-key`}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
-            aria-describedby={`${ids}-key-hint`}
-          />
-          <p id={`${ids}-key-hint`} className="hint muted">
-            Kept in this browser for this server’s address only, and sent only to it. It is never saved in chats, exports or share links.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-model`}>Model</label>
-          <div className="row">
-            <input
-              id={`${ids}-model`}
-              // Suggestions while the server's list is unknown; once fetched, the select below offers it.
-              list={models && models.length > 0 ? undefined : `${ids}-models`}
-              spellCheck={false}
-              autoComplete="off"
-              value={model}
-              placeholder={preset.models[0]}
-              onChange={(e) => setModel(e.target.value)}
-              aria-describedby={`${ids}-model-hint`}
-            />
-            <button type="button" className="button" onClick={() => void fetchModels()} disabled={busy !== null}>
-              {busy === 'models' ? 'Fetching…' : 'Fetch models'}
-            </button>
-          </div>
-          <datalist id={`${ids}-models`}>
-            {preset.models.map((m) => (
-              <option key={m} value={m} />
-            ))}
-          </datalist>
-          {models && models.length > 0 && (
-            <select aria-label="Models on the server" value={models.includes(model) ? model : ''} onChange={(e) => setModel(e.target.value)}>
-              {!models.includes(model) && <option value="">Typed above: {model || 'none'}</option>}
-              {models.map((m) => (
-                <option key={m} value={m}>
-                  {m}
+    <>
+      <ResumeNotice />
+      <details className="connect-server" data-testid="connect-server">
+        <summary>Connect a server: vLLM, SGLang, Ollama, llama.cpp, LM Studio or DeepSeek’s API</summary>
+        <p className="hint muted">
+          For the bigger distills (14B, 32B, 70B) or R1 itself. Your questions then go to that server; the chats stay in this browser.
+        </p>
+        <form onSubmit={(e) => void submit(e)} noValidate aria-describedby={`${ids}-problem`}>
+          <div className="field">
+            <label htmlFor={`${ids}-engine`}>Engine</label>
+            <select id={`${ids}-engine`} value={presetId} onChange={(e) => choosePreset(e.target.value as EngineId)}>
+              {PRESET_LIST.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
                 </option>
               ))}
             </select>
-          )}
-          <p id={`${ids}-model-hint`} className="hint muted" aria-live="polite">
-            {note ?? `The name the server knows the model by, for example ${preset.models[0]}.`}
+          </div>
+          <div className="field">
+            <span className="label" id={`${ids}-command-label`}>
+              {preset.id === 'deepseek' ? 'What you need' : 'Start it with'}
+            </span>
+            <div className="command">
+              <pre aria-labelledby={`${ids}-command-label`} data-testid="start-command" tabIndex={0}>
+                <code>{command}</code>
+              </pre>
+              <CopyButton text={command} label="Copy command" />
+            </div>
+            <p className="hint muted">{preset.corsHint(origin)}</p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-url`}>Server address</label>
+            <input
+              id={`${ids}-url`}
+              type="url"
+              inputMode="url"
+              autoComplete="url"
+              spellCheck={false}
+              value={baseUrl}
+              onChange={(e) => {
+                setBaseUrl(e.target.value);
+                if (originOf(e.target.value) !== originOf(baseUrl)) setApiKey(storedKey(e.target.value));
+              }}
+              aria-describedby={`${ids}-url-hint`}
+            />
+            <p id={`${ids}-url-hint`} className="hint muted">
+              The base address, without /v1. {preset.label} listens on {preset.baseUrl} by default.
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-key`}>{preset.apiKey === 'required' ? 'API key' : 'API key (optional)'}</label>
+            <input
+              id={`${ids}-key`}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              aria-describedby={`${ids}-key-hint`}
+            />
+            <p id={`${ids}-key-hint`} className="hint muted">
+              Kept in this browser for this server’s address only, and sent only to it. It is never saved in chats, exports or share links.
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-model`}>Model</label>
+            <div className="row">
+              <input
+                id={`${ids}-model`}
+                // Suggestions while the server's list is unknown; once fetched, the select below offers it.
+                list={models && models.length > 0 ? undefined : `${ids}-models`}
+                spellCheck={false}
+                autoComplete="off"
+                value={model}
+                placeholder={preset.models[0]}
+                onChange={(e) => setModel(e.target.value)}
+                aria-describedby={`${ids}-model-hint`}
+              />
+              <button type="button" className="button" onClick={() => void fetchModels()} disabled={busy !== null}>
+                {busy === 'models' ? 'Fetching…' : 'Fetch models'}
+              </button>
+            </div>
+            <datalist id={`${ids}-models`}>
+              {preset.models.map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
+            {models && models.length > 0 && (
+              <select aria-label="Models on the server" value={models.includes(model) ? model : ''} onChange={(e) => setModel(e.target.value)}>
+                {!models.includes(model) && <option value="">Typed above: {model || 'none'}</option>}
+                {models.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </select>
+            )}
+            <p id={`${ids}-model-hint`} className="hint muted" aria-live="polite">
+              {note ?? `The name the server knows the model by, for example ${preset.models[0]}.`}
+            </p>
+          </div>
+          <div id={`${ids}-problem`} className="connect-problem" role="alert">
+            {problem && (
+              <>
+                <p className="hint error">{problem.message}</p>
+                {problem.detail && (
+                  <details>
+                    <summary>Details</summary>
+                    <pre className="error-detail">{problem.detail}</pre>
+                  </details>
+                )}
+              </>
+            )}
+          </div>
+          <p>
+            <button type="submit" className="button primary" disabled={busy !== null}>
+              {busy === 'connect' ? 'Connecting…' : 'Connect'}
+            </button>
           </p>
-        </div>
-        <div id={`${ids}-problem`} className="connect-problem" role="alert">
-          {problem && (
-            <>
-              <p className="hint error">{problem.message}</p>
-              {problem.detail && (
-                <details>
-                  <summary>Details</summary>
-                  <pre className="error-detail">{problem.detail}</pre>
-                </details>
-              )}
-            </>
-          )}
-        </div>
-        <p>
-          <button type="submit" className="button primary" disabled={busy !== null}>
-            {busy === 'connect' ? 'Connecting…' : 'Connect'}
-          </button>
-        </p>
-      </form>
-    </details>
+        </form>
+      </details>
+    </>
   );
 }

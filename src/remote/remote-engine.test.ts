@@ -106,7 +106,8 @@ describe('RemoteEngine against the engine test server', () => {
       messages: TURNS,
       stream: true,
       think: true,
-      options: { temperature: 0.6, top_p: 0.95, num_predict: 32768, seed: 7 },
+      // num_ctx: the prompt and the 32,768-token reply, rounded up to Ollama's next 8,192 step.
+      options: { temperature: 0.6, top_p: 0.95, num_predict: 32768, num_ctx: 40960, seed: 7 },
     });
   });
 

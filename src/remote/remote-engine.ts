@@ -13,6 +13,7 @@ import type { ChatTurn, ErrorCode, GenerationStats, PathsStats, SamplingOptions,
 import { CONFIDENCE_TOP_K } from '../../workers/path-confidence';
 import { InferenceError, type GenerateHandlers, type PathsHandlers } from '../engine/client';
 import { normalizeBaseUrl, PRESETS, type EngineId, type EnginePreset } from './presets';
+import { ollamaNumCtx } from './server-limits';
 import { errorMessageOf, WireFrames, WireReader, type Framing, type WireEvent } from './wire';
 
 export type RemoteErrorKind = 'unreachable' | 'mixed-content' | 'auth' | 'unknown-model' | 'context-too-long' | 'stream' | 'http' | 'unsupported';
@@ -163,7 +164,14 @@ export function requestBody(preset: EnginePreset, config: RemoteConfig, turns: C
       messages,
       stream: true,
       think: true,
-      options: { temperature: options.temperature, top_p: options.topP, num_predict: options.maxNewTokens, ...(seed !== undefined ? { seed } : {}) },
+      options: {
+        temperature: options.temperature,
+        top_p: options.topP,
+        num_predict: options.maxNewTokens,
+        // Ollama's default context (4,096) is far short of R1's thinking, and it cuts a longer prompt silently.
+        num_ctx: ollamaNumCtx(turns, options.maxNewTokens),
+        ...(seed !== undefined ? { seed } : {}),
+      },
     };
   }
   return {
