@@ -2,15 +2,29 @@
  * Inference servers Ponder can drive, with the address each listens on by default and the command
  * that starts it with reasoning parsing and CORS for this page's origin.
  *
- * Flags as documented by each project (checked 2026-12-01 where the search index had them; the LM
- * Studio and llama-server CORS notes are from their docs as remembered, not re-read: verify):
- * - vLLM `--reasoning-parser deepseek_r1`, `--allowed-origins '["<origin>"]'` (a JSON list).
- * - SGLang `--reasoning-parser deepseek-r1`; its HTTP server allows any origin.
- * - Ollama reads `OLLAMA_ORIGINS` (comma-separated origins) at `ollama serve`.
- * - llama-server `--jinja --reasoning-format deepseek`; it answers CORS for any origin by default.
- * - LM Studio: Developer → server settings → "Enable CORS", and "When applicable, separate
- *   reasoning_content and content in API responses" (or `lms server start --cors`).
- * - DeepSeek's API: model `deepseek-reasoner`, an API key, https.
+ * Flags and defaults, re-read 2026-12-01 in each project's own source or docs (search index):
+ * - vLLM: port 8000 (vllm/entrypoints/openai/cli_args.py `FrontendArgs.port`); `--allowed-origins`
+ *   is parsed with json.loads, default `["*"]`, so `'["<origin>"]'` narrows it (same file);
+ *   `--reasoning-parser deepseek_r1` (docs/features/reasoning_outputs.md, which also says the
+ *   field is now `reasoning`, formerly `reasoning_content`).
+ * - SGLang: `--host` 127.0.0.1, `--port` 30000, `--tp`, `--context-length`
+ *   (docs/advanced_features/server_arguments.md); `--reasoning-parser deepseek-r1`
+ *   (docs/advanced_features/separate_reasoning.ipynb); CORSMiddleware with allow_origins ["*"]
+ *   (python/sglang/srt/entrypoints/http_server.py).
+ * - Ollama: 127.0.0.1:11434; `OLLAMA_ORIGINS` is split on commas and added to its defaults
+ *   (localhost, 127.0.0.1, 0.0.0.0 on any port) (envconfig/config.go `AllowedOrigins`, docs/faq.mdx).
+ * - llama-server: port 8080, host 127.0.0.1, `cors_origins = "*"`, jinja on by default
+ *   (common/common.h); `--jinja`, `--reasoning-format deepseek` (reasoning_content),
+ *   `--cors-origins` (tools/server/README.md; one stored README build prints port 9931, common.h
+ *   says 8080).
+ * - LM Studio: `lms server start --cors` ("When not set, CORS is disabled"; `--port` defaults to the
+ *   last used port) (lmstudio.ai/docs/cli/server-start); examples use port 1234
+ *   (lmstudio.ai/docs/api/openai-api); separate reasoning_content: "Turn this on in App Settings >
+ *   Developer" (lmstudio.ai/docs/app/api-changelog, 0.3.9). The GUI labels were not re-read.
+ * - DeepSeek's API: base_url https://api.deepseek.com; the quick start now names `deepseek-flash`
+ *   (thinking on by default, reasoning_content) (api-docs.deepseek.com, Your First API Call and
+ *   guides/thinking_mode). `deepseek-reasoner` is no longer listed; third-party pages citing
+ *   api-docs.deepseek.com/news/news260424 say it stopped working on 2026-07-24 (notice not read).
  *
  * Several paths of one question (consensus), read 2026-12-01 through the search index:
  * - vLLM honours `n` while streaming: vllm/entrypoints/openai/serving_chat.py
@@ -92,7 +106,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     seedPerChoice: true,
     startCommand: (origin) =>
       `vllm serve deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek_r1 --tensor-parallel-size 2 --max-model-len 32768 --allowed-origins '["${origin}"]'`,
-    corsHint: (origin) => `Start vLLM with --allowed-origins '["${origin}"]'.`,
+    corsHint: (origin) =>
+      `vLLM allows any origin unless started with --allowed-origins; if it was, include this page: --allowed-origins '["${origin}"]'.`,
   },
   sglang: {
     id: 'sglang',
@@ -153,7 +168,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     paths: 'requests',
     seedPerChoice: false,
     startCommand: () => 'llama-server -m DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf --jinja --reasoning-format deepseek -c 32768 --port 8080',
-    corsHint: () => 'llama-server answers any origin by default; check that it is running, and that --host lets this machine in.',
+    corsHint: () =>
+      'llama-server answers any origin by default (--cors-origins is *); check that it is running, and that --host (default 127.0.0.1) lets this machine in.',
   },
   lmstudio: {
     id: 'lmstudio',
@@ -168,8 +184,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     paths: 'requests',
     seedPerChoice: false,
     startCommand: () =>
-      'lms server start --cors   # and in Developer → Settings turn on "separate reasoning_content and content in API responses"',
-    corsHint: () => 'Turn on "Enable CORS" in LM Studio\'s server settings (or start it with `lms server start --cors`).',
+      'lms server start --cors   # and turn on "separate reasoning_content" in App Settings → Developer',
+    corsHint: () => 'LM Studio\'s server has CORS off unless started with `lms server start --cors` (or CORS turned on in its server settings).',
   },
   deepseek: {
     id: 'deepseek',
@@ -183,7 +199,8 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'required',
     paths: 'requests',
     seedPerChoice: false,
-    startCommand: () => 'No server to start: create an API key on DeepSeek\'s platform and use the model deepseek-reasoner.',
+    startCommand: () =>
+      'No server to start: create an API key on DeepSeek\'s platform and use the model deepseek-flash (thinking mode is on by default; deepseek-reasoner is no longer listed).',
     corsHint: () => "Check your connection; DeepSeek's API must be reachable from this browser.",
   },
 };
