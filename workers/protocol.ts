@@ -64,7 +64,8 @@ export interface GenerationStats {
   thinkingBudgetHit?: boolean;
 }
 
-export type StopReason = 'eos' | 'length' | 'interrupted';
+/** 'dropped': a server closed the connection before the reply ended (remote engines only). */
+export type StopReason = 'eos' | 'length' | 'interrupted' | 'dropped';
 
 /** How one sampled path of a generate-paths request ended. */
 export interface PathEnd {

@@ -7,6 +7,7 @@ import { formatSeconds } from '../util/format';
 import { useChatStore, type ChatMessage, type ModelTag } from './chat-store';
 import { deviceName } from '../share/describe';
 import { ConsensusView } from '../consensus/ConsensusView';
+import { PRESETS } from '../remote/presets';
 
 const STATUS_NOTE: Partial<Record<ChatMessage['status'], string>> = {
   stopped: 'Stopped.',
@@ -65,6 +66,8 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
   const regenerate = useChatStore((s) => s.regenerate);
   const continueReply = useChatStore((s) => s.continueReply);
   const busy = useChatStore((s) => s.generatingId !== null);
+  // A connected server that has no documented way to continue a reply (remote/continue-reply.ts) gets no Continue.
+  const engineContinues = useModelStore((s) => s.load.status !== 'remote' || PRESETS[s.load.server.preset].continueReply !== null);
   const streaming = message.status === 'streaming';
   const final = findFinalAnswer({ thinking: message.thinking, answer: message.answer });
   const thinkingSeconds = (message.thinkingMs ?? message.updatedAt - message.startedAt) / 1000;
@@ -104,7 +107,8 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
       )}
       {/* A consensus reply shows its sampling progress instead. */}
       {streaming && !message.consensus && message.generatedTokens === 0 && <p className="muted pending">Starting…</p>}
-      {STATUS_NOTE[message.status] && <p className="note muted">{STATUS_NOTE[message.status]}</p>}
+      {/* An end with its own explanation (a server that went away) says that instead of the generic note. */}
+      {!message.error && STATUS_NOTE[message.status] && <p className="note muted">{STATUS_NOTE[message.status]}</p>}
       {message.error && (
         <div className="note error" role="alert">
           <p>{message.error.message}</p>
@@ -131,7 +135,7 @@ function AssistantMessage({ message, model }: { message: ChatMessage; model: Mod
             </button>
           )}
           {/* A consensus reply is its paths and their vote; it can be regenerated, not continued. */}
-          {model && CONTINUABLE.has(message.status) && !message.consensus && (
+          {model && engineContinues && CONTINUABLE.has(message.status) && !message.consensus && (
             <button type="button" className="button small" disabled={busy} onClick={() => void continueReply(message.id, model)}>
               Continue
             </button>

@@ -73,7 +73,13 @@ export interface ChatState {
   importConversation(input: { title: string; messages: ChatMessage[] }): Promise<string | null>;
 }
 
-const STATUS_BY_REASON: Record<StopReason, ChatMessage['status']> = { eos: 'done', length: 'length', interrupted: 'stopped' };
+const STATUS_BY_REASON: Record<StopReason, ChatMessage['status']> = { eos: 'done', length: 'length', interrupted: 'stopped', dropped: 'interrupted' };
+
+/** Why a reply whose server went away mid-stream is incomplete, kept on the message beside what arrived. */
+export const SERVER_DROPPED: WorkerFailure = {
+  code: 'network',
+  message: 'The server closed the connection before the reply finished. What arrived is kept: Continue it, or regenerate it.',
+};
 const SAVE_EVERY_MS = 1000;
 
 function failureOf(error: unknown): WorkerFailure {
@@ -260,6 +266,7 @@ export function createChatStore(deps: ChatDeps): UseBoundStore<StoreApi<ChatStat
         batch.flush();
         patchMessage(replyId, {
           status: STATUS_BY_REASON[reason],
+          ...(reason === 'dropped' ? { error: SERVER_DROPPED } : {}),
           stats,
           generatedTokens: base + stats.generatedTokens,
           tokensPerSecond: stats.tokensPerSecond,

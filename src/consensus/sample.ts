@@ -36,7 +36,8 @@ export interface ConsensusOutcome {
   error: unknown;
 }
 
-const STATUS: Record<StopReason, PathStatus> = { eos: 'done', length: 'length', interrupted: 'stopped' };
+// A path whose server connection broke failed; it did not stop by choice.
+const STATUS: Record<StopReason, PathStatus> = { eos: 'done', length: 'length', interrupted: 'stopped', dropped: 'error' };
 
 /** Distinct, well-spread seeds, reproducible from a set seed (Knuth's multiplicative constant). */
 export function pathSeed(base: number, path: number): number {

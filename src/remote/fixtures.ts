@@ -34,6 +34,8 @@ export interface WireFixture {
   engine: string;
   framing: Framing;
   thinkingPrefilled: boolean;
+  /** A continued reply's output (WireOptions `resume`). */
+  resume?: 'thinking' | 'answer';
   body: string;
   expected: {
     thinking: string;
@@ -206,7 +208,9 @@ data: [DONE]
     thinkingPrefilled: false,
     body: `data: {"id":"chatcmpl-lm2","object":"chat.completion.chunk","created":1764590000,"model":"deepseek-r1-distill-qwen-32b","system_fingerprint":"deepseek-r1-distill-qwen-32b","choices":[{"index":0,"delta":{"role":"assistant","content":"<th"},"logprobs":null,"finish_reason":null}]}
 
-data: {"id":"chatcmpl-lm2","object":"chat.completion.chunk","created":1764590000,"model":"deepseek-r1-distill-qwen-32b","system_fingerprint":"deepseek-r1-distill-qwen-32b","choices":[{"index":0,"delta":{"content":"ink>\\nOkay, 2 + 2. That is 4.\\n</think>\\n\\n"},"logprobs":null,"finish_reason":null}]}
+data: {"id":"chatcmpl-lm2","object":"chat.completion.chunk","created":1764590000,"model":"deepseek-r1-distill-qwen-32b","system_fingerprint":"deepseek-r1-distill-qwen-32b","choices":[{"index":0,"delta":{"content":"ink>\\nOkay, 2 + 2."},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-lm2","object":"chat.completion.chunk","created":1764590000,"model":"deepseek-r1-distill-qwen-32b","system_fingerprint":"deepseek-r1-distill-qwen-32b","choices":[{"index":0,"delta":{"content":" That is 4.\\n</think>\\n\\n"},"logprobs":null,"finish_reason":null}]}
 
 data: {"id":"chatcmpl-lm2","object":"chat.completion.chunk","created":1764590000,"model":"deepseek-r1-distill-qwen-32b","system_fingerprint":"deepseek-r1-distill-qwen-32b","choices":[{"index":0,"delta":{"content":"The answer is $\\\\boxed{4}$."},"logprobs":null,"finish_reason":"stop"}]}
 
@@ -329,6 +333,118 @@ data: [DONE]
 
 `,
     expected: { thinking: '', answer: '', finishReason: null, error: 'model "deepseek-r1:671b" not found, try pulling it first', usage: null },
+  },
+  // llama-server's context error as a whole stream sends it, read 2026-12-01 in ggml-org/llama.cpp
+  // tools/server/server.cpp (`handle_completions_impl`: the stream's error callback writes
+  // `server_sent_event(sink, "error", error_data)`, then an OpenAI-style stream still ends with
+  // `data: [DONE]`) and `format_error_response` (exceed_context_size_error has code 400).
+  'llama-server-context-error': {
+    engine: 'llama-server',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    body: `data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}],"created":1764590000,"id":"chatcmpl-Xq3","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+data: {"choices":[{"finish_reason":null,"index":0,"delta":{"reasoning_content":"Okay, 2 + 2."}}],"created":1764590000,"id":"chatcmpl-Xq3","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}
+
+data: [DONE]
+
+`,
+    expected: {
+      thinking: 'Okay, 2 + 2.',
+      answer: '',
+      finishReason: null,
+      error: 'the request exceeds the available context size, try increasing it',
+      usage: null,
+    },
+  },
+  // Continue on vLLM inside the thinking (continue-reply.ts): the rendered prompt ends in the open
+  // thinking, and the deepseek_r1 parser reads reasoning until the model's `</think>`, as for a reply.
+  'vllm-continued-thinking': {
+    engine: 'vllm',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    resume: 'thinking',
+    body: `data: {"id":"chatcmpl-c2","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c2","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"reasoning":" That is 4.\\n"},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c2","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"content":"\\n\\nThe answer is "},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c2","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"content":"$\\\\boxed{4}$."},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c2","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"content":""},"logprobs":null,"finish_reason":"stop","stop_reason":null}]}
+
+data: {"id":"chatcmpl-c2","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[],"usage":{"prompt_tokens":30,"total_tokens":41,"completion_tokens":11}}
+
+data: [DONE]
+
+`,
+    expected: { thinking: 'That is 4.', answer: ANSWER, finishReason: 'stop', error: null, usage: { promptTokens: 30, completionTokens: 11 } },
+  },
+  // Continue on vLLM, the answer part (continue-reply.ts): the output holds no `</think>`, so the
+  // deepseek_r1 parser labels all of it reasoning ("no </think> in previous or delta, reasoning
+  // content continues": vllm/reasoning/deepseek_r1_reasoning_parser.py, streaming branch).
+  'vllm-continued-answer': {
+    engine: 'vllm',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    resume: 'answer',
+    body: `data: {"id":"chatcmpl-c1","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c1","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"reasoning":"$\\\\boxed{4}$"},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c1","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"reasoning":"."},"logprobs":null,"finish_reason":null}]}
+
+data: {"id":"chatcmpl-c1","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[{"index":0,"delta":{"content":""},"logprobs":null,"finish_reason":"stop","stop_reason":null}]}
+
+data: {"id":"chatcmpl-c1","object":"chat.completion.chunk","created":1764590000,"model":"${M32}","choices":[],"usage":{"prompt_tokens":40,"total_tokens":46,"completion_tokens":6}}
+
+data: [DONE]
+
+`,
+    expected: { thinking: '', answer: '$\\boxed{4}$.', finishReason: 'stop', error: null, usage: { promptTokens: 40, completionTokens: 6 } },
+  },
+  // Continue on llama-server inside the thinking: the prompt ends with the prefilled text, not with
+  // `<think>\n`, so its DeepSeek parser sees no open thinking and the tags arrive in `content`
+  // (common/chat.cpp `try_parse_reasoning` reads reasoning only after an opening tag or a
+  // forced-open prompt). Inferred from the code, not seen on a live server.
+  'llama-server-continued-thinking': {
+    engine: 'llama-server',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    resume: 'thinking',
+    body: `data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}],"created":1764590000,"id":"chatcmpl-Xq4","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":" That is 4.\\n</th"}}],"created":1764590000,"id":"chatcmpl-Xq4","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":"ink>\\n\\nThe answer is $\\\\boxed{4}$."}}],"created":1764590000,"id":"chatcmpl-Xq4","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+data: {"choices":[{"finish_reason":"stop","index":0,"delta":{}}],"created":1764590000,"id":"chatcmpl-Xq4","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk","usage":{"completion_tokens":11,"prompt_tokens":30,"total_tokens":41},"timings":{"prompt_n":30,"prompt_ms":40.1,"predicted_n":11,"predicted_ms":180.5,"predicted_per_second":60.9}}
+
+data: [DONE]
+
+`,
+    expected: { thinking: 'That is 4.', answer: ANSWER, finishReason: 'stop', error: null, usage: { promptTokens: 30, completionTokens: 11 } },
+  },
+  // llama-server answering after Ponder closed the thinking at its budget (the prefilled message ends
+  // with `</think>\n\n`): no open thinking, so its parser sends content only (as above, from chat.cpp).
+  'llama-server-continued-answer': {
+    engine: 'llama-server',
+    framing: 'sse',
+    thinkingPrefilled: true,
+    resume: 'answer',
+    body: `data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}],"created":1764590000,"id":"chatcmpl-Xq5","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":"The answer is $\\\\boxed{4}$."}}],"created":1764590000,"id":"chatcmpl-Xq5","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk"}
+
+data: {"choices":[{"finish_reason":"stop","index":0,"delta":{}}],"created":1764590000,"id":"chatcmpl-Xq5","model":"DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf","system_fingerprint":"b7200-1a2b3c4d","object":"chat.completion.chunk","usage":{"completion_tokens":9,"prompt_tokens":28,"total_tokens":37},"timings":{"prompt_n":28,"prompt_ms":40.1,"predicted_n":9,"predicted_ms":150.5,"predicted_per_second":59.8}}
+
+data: [DONE]
+
+`,
+    expected: { thinking: '', answer: ANSWER, finishReason: 'stop', error: null, usage: { promptTokens: 28, completionTokens: 9 } },
   },
 } satisfies Record<string, WireFixture>;
 

@@ -72,6 +72,12 @@ export interface EnginePreset {
   paths: 'choices' | 'requests';
   /** With 'choices': whether the request's seed gives each choice its own (vLLM: seed + index). */
   seedPerChoice: boolean;
+  /**
+   * How the server continues a cut-off reply sent as the last, assistant message (see
+   * continue-reply.ts): 'append' puts that text verbatim after the generation prompt; 'render' has
+   * the chat template render it open-ended; null: no documented way, so Continue is refused.
+   */
+  continueReply: 'append' | 'render' | null;
   /** The command (or setting) that starts the server for a page served from `origin`. */
   startCommand(origin: string): string;
   /** What to set so the browser may read the server's answers from `origin`. */
@@ -104,6 +110,7 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'optional',
     paths: 'choices',
     seedPerChoice: true,
+    continueReply: 'render',
     startCommand: (origin) =>
       `vllm serve deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek_r1 --tensor-parallel-size 2 --max-model-len 32768 --allowed-origins '["${origin}"]'`,
     corsHint: (origin) =>
@@ -121,6 +128,7 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'optional',
     paths: 'choices',
     seedPerChoice: false,
+    continueReply: 'append',
     startCommand: () =>
       'python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-R1-Distill-Qwen-32B --reasoning-parser deepseek-r1 --tp 2 --context-length 32768',
     corsHint: () => 'SGLang allows any origin, so check that the server is running and the address is right.',
@@ -137,6 +145,7 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'none',
     paths: 'requests',
     seedPerChoice: false,
+    continueReply: null,
     startCommand: (origin) => `OLLAMA_ORIGINS=${origin} ollama serve   # then: ollama pull deepseek-r1:32b`,
     corsHint: ollamaCors,
   },
@@ -152,6 +161,7 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'none',
     paths: 'requests',
     seedPerChoice: false,
+    continueReply: null,
     startCommand: (origin) => `OLLAMA_ORIGINS=${origin} ollama serve   # then: ollama pull deepseek-r1:32b`,
     corsHint: ollamaCors,
   },
@@ -167,6 +177,7 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'optional',
     paths: 'requests',
     seedPerChoice: false,
+    continueReply: 'append',
     startCommand: () => 'llama-server -m DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf --jinja --reasoning-format deepseek -c 32768 --port 8080',
     corsHint: () =>
       'llama-server answers any origin by default (--cors-origins is *); check that it is running, and that --host (default 127.0.0.1) lets this machine in.',
@@ -183,6 +194,7 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     apiKey: 'none',
     paths: 'requests',
     seedPerChoice: false,
+    continueReply: null,
     startCommand: () =>
       'lms server start --cors   # and turn on "separate reasoning_content" in App Settings → Developer',
     corsHint: () => 'LM Studio\'s server has CORS off unless started with `lms server start --cors` (or CORS turned on in its server settings).',
@@ -195,10 +207,13 @@ export const PRESETS: Record<EngineId, EnginePreset> = {
     framing: 'sse',
     thinkingPrefilled: true,
     modelsPath: '/v1/models',
-    models: ['deepseek-reasoner'],
+    // api-docs.deepseek.com "Your First API Call" (2026-12-01): `deepseek-flash`, and `deepseek-v4-pro`
+    // (served by V4.1 Flash); the older `deepseek-reasoner` alias is gone.
+    models: ['deepseek-flash', 'deepseek-v4-pro'],
     apiKey: 'required',
     paths: 'requests',
     seedPerChoice: false,
+    continueReply: null,
     startCommand: () =>
       'No server to start: create an API key on DeepSeek\'s platform and use the model deepseek-flash (thinking mode is on by default; deepseek-reasoner is no longer listed).',
     corsHint: () => "Check your connection; DeepSeek's API must be reachable from this browser.",

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEngineServer, type EngineServer, type EngineServerOptions } from '../../tools/engines/server.ts';
 import type { SamplingOptions } from '../../workers/protocol';
 import { ReasoningStream } from '../reasoning/parse';
-import { FIXTURES } from './fixtures';
-import { PRESET_LIST, type EngineId } from './presets';
+import { FIXTURES, type FixtureName } from './fixtures';
+import { PRESET_LIST, PRESETS, type EngineId } from './presets';
 import { listModels, RemoteEngine, RemoteError, type RemoteConfig } from './remote-engine';
 
 const ORIGIN = 'http://127.0.0.1:4173';
@@ -26,7 +26,7 @@ async function serve(options: EngineServerOptions): Promise<EngineServer> {
 }
 
 function engineFor(s: EngineServer, engine: EngineId, patch: Partial<RemoteConfig> = {}, origin: string | null = ORIGIN): RemoteEngine {
-  const model = patch.model ?? (engine === 'ollama' || engine === 'ollama-openai' ? 'deepseek-r1:32b' : engine === 'deepseek' ? 'deepseek-reasoner' : engine === 'llama-server' ? 'DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf' : engine === 'lmstudio' ? 'deepseek-r1-distill-qwen-32b' : 'deepseek-ai/DeepSeek-R1-Distill-Qwen-32B');
+  const model = patch.model ?? (engine === 'ollama' || engine === 'ollama-openai' ? 'deepseek-r1:32b' : engine === 'deepseek' ? 'deepseek-flash' : engine === 'llama-server' ? 'DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf' : engine === 'lmstudio' ? 'deepseek-r1-distill-qwen-32b' : 'deepseek-ai/DeepSeek-R1-Distill-Qwen-32B');
   return new RemoteEngine({ baseUrl: s.url, engine, model, ...patch }, { origin });
 }
 
@@ -138,10 +138,10 @@ describe('RemoteEngine against the engine test server', () => {
     expect(got).toMatchObject({ thinking: 'Okay.', answer: 'Four.', reason: 'eos', stats: { promptTokens: 5, generatedTokens: 3 } });
   });
 
-  it('a stream that closes mid-reply keeps the text and is interrupted', async () => {
+  it('a stream that closes mid-reply keeps the text and says the server dropped it', async () => {
     const s = await serve({ engine: 'vllm', faults: { dropAfterEvents: 3 } });
     const got = await run(engineFor(s, 'vllm'));
-    expect(got.reason).toBe('interrupted');
+    expect(got.reason).toBe('dropped');
     expect(got.thinking).toBe('Okay, 2 + 2. That is 4.');
     expect(got.answer).toBe('');
   });
@@ -164,6 +164,18 @@ describe('RemoteEngine against the engine test server', () => {
     expect(got.reason).toBe('length');
     expect(got.stats.thinkingBudgetHit).toBe(true);
     expect(got.answer).toBe('');
+  });
+
+  it('thinking that arrives inline (raw tags in the content) counts toward the budget until its </think>', async () => {
+    const s = await serve({ engine: 'lmstudio', reply: 'lmstudio-raw-tags', faults: { eventDelayMs: 20 } });
+    const cut = await run(engineFor(s, 'lmstudio'), { ...SAMPLING, thinkingBudget: 1 });
+    expect(cut).toMatchObject({ reason: 'length', answer: '' });
+    expect(cut.stats.thinkingBudgetHit).toBe(true);
+    expect(cut.thinking).toBe('Okay, 2 + 2.');
+    // The chunk holding `</think>` ends the thinking, so it is not counted.
+    const whole = await run(engineFor(s, 'lmstudio'), { ...SAMPLING, thinkingBudget: 2 });
+    expect(whole).toMatchObject({ reason: 'eos', thinking: 'Okay, 2 + 2. That is 4.', answer: 'The answer is $\\boxed{4}$.' });
+    expect(whole.stats.thinkingBudgetHit).toBeUndefined();
   });
 });
 
@@ -254,10 +266,113 @@ describe('RemoteEngine errors, named', () => {
     expect(local.kind).toBe('unreachable');
   });
 
-  it('Continue is refused with a reason rather than producing a wrong reply', async () => {
-    const s = await serve({ engine: 'vllm' });
-    const e = await failure(engineFor(s, 'vllm').generate(TURNS, SAMPLING, { onDelta() {} }, 'partial'));
+  it.each(['ollama', 'ollama-openai', 'lmstudio', 'deepseek'] as const)('%s: Continue is refused with a reason, before any request', async (engine) => {
+    const s = await serve({ engine });
+    const e = await failure(engineFor(s, engine).generate(TURNS, SAMPLING, { onDelta() {} }, 'Okay, 2 + 2.'));
     expect(e.kind).toBe('unsupported');
+    expect(e.message).toContain(PRESETS[engine].label);
+    expect(s.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+});
+
+describe('a thinking budget on a server', () => {
+  const chatBodies = (s: EngineServer) => s.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as Record<string, unknown> & { messages: { role: string; content: string }[] });
+
+  it('vLLM gets thinking_token_budget; a server that keeps to it is not cut, one that ignores it is', async () => {
+    const s = await serve({ engine: 'vllm' });
+    // The fixture thinks in 2 chunks: a budget of 2 is kept by the server, so the reply is whole.
+    const kept = await run(engineFor(s, 'vllm'), { ...SAMPLING, thinkingBudget: 2 });
+    expect(chatBodies(s)[0]).toMatchObject({ thinking_token_budget: 2 });
+    expect(kept).toMatchObject({ reason: 'eos', answer: 'The answer is $\\boxed{4}$.' });
+    // Budget 1, and the server thought on anyway (started without --reasoning-config): the client closes it.
+    const ignored = await run(engineFor(s, 'vllm'), { ...SAMPLING, thinkingBudget: 1 });
+    expect(ignored).toMatchObject({ reason: 'length', answer: '' });
+    expect(ignored.stats.thinkingBudgetHit).toBe(true);
+  });
+
+  it('vLLM refusing the field: the request goes again without it, and the client holds the budget', async () => {
+    // Not a literal vLLM message (unverified); what counts is a 400 that names the field.
+    const refusal = { object: 'error', message: 'thinking_token_budget requires a reasoning config (--reasoning-config)', type: 'BadRequestError', param: null, code: 400 };
+    const s = await serve({ engine: 'vllm', refuseFields: { fields: ['thinking_token_budget'], body: refusal } });
+    const got = await run(engineFor(s, 'vllm'), { ...SAMPLING, thinkingBudget: 1 });
+    const bodies = s.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toHaveProperty('thinking_token_budget', 1);
+    expect(bodies[1]).not.toHaveProperty('thinking_token_budget');
+    expect(got).toMatchObject({ reason: 'length', thinking: 'Okay, 2 + 2.', answer: '' });
+  });
+
+  it('SGLang gets custom_params.thinking_budget', async () => {
+    const s = await serve({ engine: 'sglang' });
+    await run(engineFor(s, 'sglang'), { ...SAMPLING, thinkingBudget: 4096 });
+    expect(chatBodies(s)[0]).toMatchObject({ custom_params: { thinking_budget: 4096 } });
+  });
+
+  it('llama-server has no budget field: the client closes the thinking at the budget and asks for the answer after it', async () => {
+    const s = await serve({ engine: 'llama-server', sequence: ['llama-server', 'llama-server-continued-answer'] });
+    const got = await run(engineFor(s, 'llama-server'), { ...SAMPLING, thinkingBudget: 1 });
+    const [first, second] = chatBodies(s);
+    expect(first).not.toHaveProperty('thinking_token_budget');
+    // The follow-up carries the thinking so far, closed, as the prefilled assistant message.
+    expect(second?.messages.at(-1)).toEqual({ role: 'assistant', content: 'Okay, 2 + 2.\n</think>\n\n' });
+    expect(second?.messages.slice(0, -1)).toEqual(TURNS);
+    expect(got).toMatchObject({ reason: 'eos', thinking: 'Okay, 2 + 2.', answer: 'The answer is $\\boxed{4}$.' });
+    // Tokens: the thinking chunk counted before the cut, plus the answer's usage (9).
+    expect(got.stats).toMatchObject({ thinkingBudgetHit: true, generatedTokens: 10 });
+  });
+});
+
+describe('Continue on a server', () => {
+  /** Continues `partial` (the local raw format) and returns the request's body and the whole reply. */
+  async function continueOn(engine: EngineId, reply: FixtureName, partial: string) {
+    const s = await serve({ engine, reply });
+    let raw = '';
+    const result = await engineFor(s, engine).generate(TURNS, SAMPLING, { onDelta: (text) => (raw += text) }, partial);
+    const stream = new ReasoningStream();
+    stream.push(partial + raw);
+    stream.finish();
+    const snap = stream.snapshot();
+    const body = s.requests.find((r) => r.path === '/v1/chat/completions')?.body as Record<string, unknown> & { messages: { role: string; content: string }[] };
+    return { ...result, body, thinking: snap.thinking ?? '', answer: snap.answer };
+  }
+
+  it('vLLM inside the thinking: the template renders `<think>` and the thinking, left open', async () => {
+    const got = await continueOn('vllm', 'vllm-reasoning', 'Okay, 2 + 2. ');
+    expect(got.body.messages.at(-1)).toEqual({ role: 'assistant', content: '<think>\nOkay, 2 + 2. ' });
+    expect(got.body.messages.slice(0, -1)).toEqual(TURNS);
+    expect(got.body).toMatchObject({ continue_final_message: true, add_generation_prompt: false, temperature: 0.6, top_p: 0.95 });
+    expect(got).toMatchObject({ reason: 'eos', thinking: 'Okay, 2 + 2. Okay, 2 + 2. That is 4.', answer: 'The answer is $\\boxed{4}$.' });
+  });
+
+  it('vLLM in the answer: the answer alone is continued, and its parser`s "reasoning" is answer text', async () => {
+    const got = await continueOn('vllm', 'vllm-continued-answer', 'Okay, 2 + 2. That is 4.\n</think>\n\nThe answer is ');
+    // R1's template drops an assistant message's thinking, and vLLM refuses a message the template changed.
+    expect(got.body.messages.at(-1)).toEqual({ role: 'assistant', content: '\n\nThe answer is ' });
+    expect(got).toMatchObject({ reason: 'eos', thinking: 'Okay, 2 + 2. That is 4.', answer: 'The answer is $\\boxed{4}$.' });
+  });
+
+  it('vLLM cannot continue a reply cut right after its thinking, and says so', async () => {
+    const s = await serve({ engine: 'vllm' });
+    const e = await failure(engineFor(s, 'vllm').generate(TURNS, SAMPLING, { onDelta() {} }, 'Okay, 2 + 2. That is 4.\n</think>\n\n'));
+    expect(e.kind).toBe('unsupported');
+    expect(e.message).toMatch(/right after its thinking/);
+  });
+
+  it('SGLang appends the reply verbatim after the generation prompt (which opened the thinking)', async () => {
+    const partial = 'Okay, 2 + 2. That is 4.\n</think>\n\nThe answer is ';
+    const s = await serve({ engine: 'sglang' });
+    await engineFor(s, 'sglang').generate(TURNS, SAMPLING, { onDelta() {} }, partial);
+    const body = s.requests.find((r) => r.path === '/v1/chat/completions')?.body as Record<string, unknown> & { messages: unknown[] };
+    expect(body.messages.at(-1)).toEqual({ role: 'assistant', content: partial });
+    expect(body.continue_final_message).toBe(true);
+    expect(body).not.toHaveProperty('add_generation_prompt');
+  });
+
+  it('llama-server prefills the last assistant message; raw tags in the continued thinking split as usual', async () => {
+    const got = await continueOn('llama-server', 'llama-server-continued-thinking', 'Okay, 2 + 2.');
+    expect(got.body.messages.at(-1)).toEqual({ role: 'assistant', content: 'Okay, 2 + 2.' });
+    expect(got.body).not.toHaveProperty('continue_final_message');
+    expect(got).toMatchObject({ reason: 'eos', thinking: 'Okay, 2 + 2. That is 4.', answer: 'The answer is $\\boxed{4}$.' });
   });
 });
 

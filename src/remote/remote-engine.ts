@@ -12,6 +12,8 @@
 import type { ChatTurn, ErrorCode, GenerationStats, PathsStats, SamplingOptions, StopReason } from '../../workers/protocol';
 import { CONFIDENCE_TOP_K } from '../../workers/path-confidence';
 import { InferenceError, type GenerateHandlers, type PathsHandlers } from '../engine/client';
+import { continuePlan, type ContinuePlan } from './continue-reply';
+import { closingText, pastBudget, refusedBudgetFields, serverBudgetFields } from './thinking-budget';
 import { normalizeBaseUrl, PRESETS, type EngineId, type EnginePreset } from './presets';
 import { ollamaNumCtx } from './server-limits';
 import { errorMessageOf, WireFrames, WireReader, type Framing, type WireEvent } from './wire';
@@ -233,13 +235,12 @@ function endOf(reader: WireReader): StopReason {
   if (reader.finishReason === 'length') return 'length';
   if (reader.finishReason !== null || reader.done) return 'eos';
   // The body ended without a finish reason or [DONE]: the server went away mid-reply.
-  return 'interrupted';
+  return 'dropped';
 }
 
-/** No engine here takes a thinking budget over this API: the reader counts the thinking instead. */
+/** A consensus path's budget is the client's count (see thinking-budget.ts for a single reply's). */
 function overBudget(reader: WireReader, options: SamplingOptions): boolean {
-  const budget = options.thinkingBudget;
-  return !!budget && !reader.inAnswer && reader.reasoningChunks >= budget;
+  return !reader.inAnswer && pastBudget(reader.reasoningChunks, options.thinkingBudget, false);
 }
 
 /** 'end': the body ended; 'dropped': the connection closed or was aborted; 'stopped': the reader asked to stop. */
@@ -267,7 +268,7 @@ async function readBody(response: Response, framing: Framing, controller: AbortC
     try {
       chunk = await body.read();
     } catch {
-      // Stopped, or the connection dropped mid-reply: what arrived is kept, marked interrupted.
+      // Stopped (aborted), or the connection dropped mid-reply: what arrived is kept either way.
       flush();
       return 'dropped';
     }
@@ -316,8 +317,8 @@ export class RemoteEngine {
     this.env = { ...defaultEnvironment(), ...env };
   }
 
-  private reader(choice = 0): WireReader {
-    return new WireReader(this.preset.framing, { thinkingPrefilled: this.preset.thinkingPrefilled, choice });
+  private reader(choice = 0, resume?: 'thinking' | 'answer'): WireReader {
+    return new WireReader(this.preset.framing, { thinkingPrefilled: this.preset.thinkingPrefilled, choice, ...(resume ? { resume } : {}) });
   }
 
   /**
@@ -362,25 +363,31 @@ export class RemoteEngine {
     handlers: GenerateHandlers,
     continuation?: string,
   ): Promise<{ reason: StopReason; stats: GenerationStats }> {
-    if (continuation) {
-      throw new RemoteError('unsupported', 'Continuing a cut-off reply is not available for server models yet; regenerate it with a larger reply length instead.');
-    }
     const { env, preset, config } = this;
     checkAddress(config.baseUrl, env.origin);
+    const plan = continuation ? continuePlan(preset, continuation) : null;
     this.stopped = false;
     const t0 = env.now();
     let firstTokenAt: number | null = null;
+    let started = false;
     let budgetHit = false;
-    const reader = this.reader();
+    const budget = options.thinkingBudget ?? null;
+    // Sent where the server takes one; a continued answer has no thinking left to budget.
+    let budgetFields = budget && plan?.resume !== 'answer' ? serverBudgetFields(preset, budget) : null;
+    /** One reader per request: the reply, then its answer where the client closed the thinking at the budget. */
+    const legs: WireReader[] = [];
+    /** The whole raw reply so far (a continued one included): what a follow-up request continues. */
+    let raw = continuation ?? '';
+    const chunks = () => legs.reduce((n, r) => n + r.textChunks, 0);
 
     const stats = (reason: StopReason): { reason: StopReason; stats: GenerationStats } => {
       const end = env.now();
-      const generated = reader.usage?.completionTokens || reader.textChunks;
+      const generated = legs.reduce((n, r) => n + (r.usage?.completionTokens || r.textChunks), 0);
       const decodeMs = firstTokenAt === null ? 0 : end - firstTokenAt;
       return {
         reason,
         stats: {
-          promptTokens: reader.usage?.promptTokens ?? 0,
+          promptTokens: legs[0]?.usage?.promptTokens ?? 0,
           generatedTokens: generated,
           timeToFirstTokenMs: firstTokenAt === null ? 0 : Math.round(firstTokenAt - t0),
           tokensPerSecond: decodeMs > 0 && generated > 1 ? ((generated - 1) * 1000) / decodeMs : 0,
@@ -392,33 +399,82 @@ export class RemoteEngine {
 
     const deliver = (text: string) => {
       if (text === '') return;
+      raw += text;
       const now = env.now();
       if (firstTokenAt === null) firstTokenAt = now;
-      const generated = reader.textChunks;
+      const generated = chunks();
       const speed = generated > 1 && now > firstTokenAt ? ((generated - 1) * 1000) / (now - firstTokenAt) : 0;
       handlers.onDelta(text, generated, speed);
     };
 
-    return this.withController(async (controller) => {
-      const response = await this.post(requestBody(preset, config, turns, options), controller);
-      if (!response) return stats('interrupted');
-      let started = false;
-      const end = await readBody(response, preset.framing, controller, (text) => {
-        if (!started) {
-          started = true;
-          handlers.onStarted?.(0);
-        }
-        deliver(reader.push(text));
-        if (reader.error !== null) return false;
-        budgetHit = overBudget(reader, options);
-        return !budgetHit;
+    const bodyFor = (next: ContinuePlan | null, extra: Record<string, unknown> | null): Record<string, unknown> => {
+      const body = requestBody(preset, config, turns, options);
+      if (next) {
+        // The cut-off reply goes last, as the assistant's message the server writes on from.
+        body.messages = [...(body.messages as unknown[]), { role: 'assistant', content: next.prefix }];
+        Object.assign(body, next.body);
+      }
+      return extra ? Object.assign(body, extra) : body;
+    };
+
+    /**
+     * Streams one request into `reader`, an event at a time: the client closes it at the event that
+     * takes the thinking past the budget, however many events one network read holds.
+     */
+    const leg = (reader: WireReader, body: Record<string, unknown>) =>
+      this.withController(async (controller): Promise<BodyEnd> => {
+        const response = await this.post(body, controller);
+        if (!response) return 'stopped';
+        const frames = new WireFrames(preset.framing);
+        const readEvents = (events: WireEvent[]): boolean => {
+          for (const event of events) {
+            deliver(reader.read([event]));
+            if (reader.error !== null) return false;
+            if (!reader.inAnswer && pastBudget(reader.reasoningChunks, budget, budgetFields !== null)) {
+              budgetHit = true;
+              return false;
+            }
+          }
+          return true;
+        };
+        const end = await readBody(response, preset.framing, controller, (text) => {
+          if (!started) {
+            started = true;
+            handlers.onStarted?.(0);
+          }
+          return readEvents(frames.push(text));
+        });
+        if (end !== 'stopped') readEvents(frames.finish());
+        deliver(reader.finish());
+        return end;
       });
-      deliver(reader.finish());
-      if (reader.error !== null) throw streamFailure(reader.error, config);
-      if (budgetHit) return stats('length');
-      if (end === 'dropped' || this.stopped) return stats('interrupted');
-      return stats(endOf(reader));
-    });
+
+    let reader = this.reader(0, plan?.resume);
+    legs.push(reader);
+    let end: BodyEnd;
+    try {
+      end = await leg(reader, bodyFor(plan, budgetFields));
+    } catch (error) {
+      if (!refusedBudgetFields(error) || budgetFields === null) throw error;
+      // A server started without the flag its budget needs: the client holds the thinking to it instead.
+      budgetFields = null;
+      end = await leg(reader, bodyFor(plan, null));
+    }
+    if (reader.error === null && budgetHit && !this.stopped && preset.continueReply === 'append') {
+      // As the local worker does: the thinking closes at the budget, and the model answers after it.
+      deliver(closingText(raw));
+      const answer = continuePlan(preset, raw);
+      reader = this.reader(0, answer.resume);
+      legs.push(reader);
+      end = await leg(reader, bodyFor(answer, null));
+    }
+    if (reader.error !== null) throw streamFailure(reader.error, config);
+    if (this.stopped) return stats('interrupted');
+    // Closed at the budget with no answer to ask for: the reply says the budget ended it.
+    if (budgetHit && legs.length === 1) return stats('length');
+    // The connection broke, or the body ended with no finish reason: the server went away mid-reply.
+    if (end === 'dropped') return stats('dropped');
+    return stats(endOf(reader));
   }
 
   /**
@@ -458,11 +514,12 @@ export class RemoteEngine {
     };
     /** After text arrived for `run`: false once the path is over (its budget spent, or an error). */
     const check = (run: PathRun): boolean => {
-      if (run.reader.error !== null) end(run, 'interrupted');
+      if (run.reader.error !== null) end(run, 'dropped');
       else if (overBudget(run.reader, options)) end(run, 'length', true);
       return !run.ended;
     };
-    const settle = (run: PathRun, body: BodyEnd) => end(run, run.reader.error !== null || body === 'dropped' || this.stopped ? 'interrupted' : endOf(run.reader));
+    const settle = (run: PathRun, body: BodyEnd) =>
+      end(run, this.stopped ? 'interrupted' : run.reader.error !== null || body === 'dropped' ? 'dropped' : endOf(run.reader));
 
     if (choices) await this.sampleChoices(turns, options, seeds, runs, { deliver, end, check, settle });
     else await this.sampleRequests(turns, options, seeds, runs, { deliver, end, check, settle });

@@ -112,10 +112,10 @@ describe('generatePaths with one request per path', () => {
     expect(got.answers).toEqual(Array(6).fill(ANSWER));
   });
 
-  it('a path whose connection drops mid-reply is interrupted; the others finish', async () => {
+  it('a path whose connection drops mid-reply ends dropped; the others finish', async () => {
     const { engine } = await serve({ engine: 'llama-server', faults: { dropAfterEvents: 2, dropRequests: [1] } });
     const got = await sample(engine, [1, 2, 3]);
-    expect(got.ends.map((e) => e?.reason)).toEqual(['eos', 'interrupted', 'eos']);
+    expect(got.ends.map((e) => e?.reason)).toEqual(['eos', 'dropped', 'eos']);
     expect(got.thinking[1]).toBe('Okay, 2 + 2.');
     expect(got.answers[0]).toBe(ANSWER);
   });

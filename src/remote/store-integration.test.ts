@@ -2,7 +2,7 @@
 // local worker feeds, with nothing in it that knows which engine runs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEngineServer, type EngineServer } from '../../tools/engines/server.ts';
-import { createChatStore } from '../chat/chat-store';
+import { createChatStore, SERVER_DROPPED } from '../chat/chat-store';
 import { MATH_DIRECTIVE } from '../chat/conversation';
 import { createMemoryRepo } from '../chat/memory-repo';
 import { RemoteEngine } from './remote-engine';
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function setup(engine: 'vllm' | 'deepseek' | 'ollama' = 'vllm') {
   server = await startEngineServer({ engine });
-  const model = engine === 'ollama' ? 'deepseek-r1:32b' : engine === 'deepseek' ? 'deepseek-reasoner' : MODEL.repo;
+  const model = engine === 'ollama' ? 'deepseek-r1:32b' : engine === 'deepseek' ? 'deepseek-flash' : MODEL.repo;
   const remote = new RemoteEngine({ baseUrl: server.url, engine, model, apiKey: 'sk-local' }, { origin: 'http://127.0.0.1:4173' });
   const repo = createMemoryRepo();
   const store = createChatStore({ repo, engine: () => remote });
@@ -50,12 +50,25 @@ describe('chat store on a remote engine', () => {
     expect(saved).not.toContain(s.url);
   });
 
-  it('a server that dies mid-reply leaves the partial reply, not an error', async () => {
+  it('a server that dies mid-reply leaves the partial reply marked interrupted, with why; Continue finishes it', async () => {
     const { store, server: s } = await setup('vllm');
     s.set({ faults: { dropAfterEvents: 3 } });
     await store.getState().send('What is 2 + 2?', MODEL);
-    const reply = store.getState().conversation.messages[1];
-    expect(reply).toMatchObject({ status: 'stopped', thinking: 'Okay, 2 + 2. That is 4.', answer: '' });
+    const reply = store.getState().conversation.messages[1]!;
+    expect(reply).toMatchObject({ status: 'interrupted', thinking: 'Okay, 2 + 2. That is 4.', answer: '', error: SERVER_DROPPED });
+
+    s.set({ faults: { dropAfterEvents: 2 } });
+    await store.getState().regenerate(reply.id, MODEL);
+    const cut = store.getState().conversation.messages[1]!;
+    expect(cut).toMatchObject({ status: 'interrupted', thinking: 'Okay, 2 + 2.' });
+
+    s.set({ faults: {}, reply: 'vllm-continued-thinking' });
+    // The raw reply so far ends inside the thinking: vLLM continues it there.
+    await store.getState().continueReply(cut.id, MODEL);
+    const continued = store.getState().conversation.messages[1];
+    const body = s.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.body as { messages: { role: string; content: string }[] };
+    expect(body.messages.at(-1)).toEqual({ role: 'assistant', content: `<think>\n${cut.content}` });
+    expect(continued).toMatchObject({ status: 'done', error: null, thinking: 'Okay, 2 + 2. That is 4.', answer: 'The answer is $\\boxed{4}$.' });
   });
 
   it('Stop during a slow stream', async () => {

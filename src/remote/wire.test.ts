@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitReasoning } from '../reasoning/parse';
 import { FIXTURES, eventsOf, withCrlf, type WireFixture } from './fixtures';
-import { collectReply, replyOf, WireReader, type Framing } from './wire';
+import { collectReply, replyOf, WireReader, type Framing, type WireOptions } from './wire';
 
 /** A small deterministic PRNG, so a failing split can be reproduced from its seed. */
 function rng(seed: number): () => number {
@@ -12,9 +12,14 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A fixture's reader options. */
+function optionsOf(f: WireFixture): WireOptions {
+  return { thinkingPrefilled: f.thinkingPrefilled, ...(f.resume ? { resume: f.resume } : {}) };
+}
+
 /** Feeds `body` in random pieces (1..max chars) and splits the raw output like collectReply does. */
-function collectSplit(body: string, framing: Framing, thinkingPrefilled: boolean, seed: number, max = 12) {
-  const reader = new WireReader(framing, { thinkingPrefilled });
+function collectSplit(body: string, framing: Framing, options: WireOptions, seed: number, max = 12) {
+  const reader = new WireReader(framing, options);
   const rand = rng(seed);
   let raw = '';
   for (let i = 0; i < body.length; ) {
@@ -22,7 +27,7 @@ function collectSplit(body: string, framing: Framing, thinkingPrefilled: boolean
     raw += reader.push(body.slice(i, i + n));
     i += n;
   }
-  return replyOf(reader, raw + reader.finish());
+  return replyOf(reader, raw + reader.finish(), options.resume);
 }
 
 const entries = Object.entries(FIXTURES) as [string, WireFixture][];
@@ -30,19 +35,19 @@ const entries = Object.entries(FIXTURES) as [string, WireFixture][];
 describe('collectReply on each engine shape', () => {
   for (const [name, f] of entries) {
     it(`${name} (${f.engine}, ${f.framing})`, () => {
-      expect(collectReply(f.body, f.framing, { thinkingPrefilled: f.thinkingPrefilled })).toEqual(f.expected);
+      expect(collectReply(f.body, f.framing, optionsOf(f))).toEqual(f.expected);
     });
     it(`${name} with CRLF line ends`, () => {
-      expect(collectReply(withCrlf(f.body), f.framing, { thinkingPrefilled: f.thinkingPrefilled })).toEqual(f.expected);
+      expect(collectReply(withCrlf(f.body), f.framing, optionsOf(f))).toEqual(f.expected);
     });
     it(`${name} split at random points gives the same result`, () => {
       for (let seed = 1; seed <= 40; seed++) {
         const body = seed % 2 ? f.body : withCrlf(f.body);
-        expect(collectSplit(body, f.framing, f.thinkingPrefilled, seed, seed % 5 === 0 ? 2 : 17)).toEqual(f.expected);
+        expect(collectSplit(body, f.framing, optionsOf(f), seed, seed % 5 === 0 ? 2 : 17)).toEqual(f.expected);
       }
     });
     it(`${name} fed one character at a time`, () => {
-      expect(collectSplit(f.body, f.framing, f.thinkingPrefilled, 7, 1)).toEqual(f.expected);
+      expect(collectSplit(f.body, f.framing, optionsOf(f), 7, 1)).toEqual(f.expected);
     });
   }
 });
@@ -140,8 +145,10 @@ describe('WireReader output is the local raw format', () => {
   it('the store`s ReasoningStream reads the live output unchanged', async () => {
     const { ReasoningStream } = await import('../reasoning/parse');
     for (const [, f] of entries) {
-      const reader = new WireReader(f.framing, { thinkingPrefilled: f.thinkingPrefilled });
+      const reader = new WireReader(f.framing, optionsOf(f));
       const stream = new ReasoningStream();
+      // A continued answer's stream already holds the reply's closed thinking.
+      if (f.resume === 'answer') stream.push('</think>');
       for (const e of eventsOf(f.body, f.framing)) stream.push(reader.push(e));
       stream.push(reader.finish());
       stream.finish();

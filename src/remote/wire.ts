@@ -29,6 +29,13 @@ export interface WireOptions {
   thinkingPrefilled: boolean;
   /** Which of `choices[]` to read, by its `index` (default 0: a request without `n`). */
   choice?: number;
+  /**
+   * A continued reply (the request ended with the partial assistant message): 'thinking' when the
+   * part before was still thinking, so the output goes on inside it; 'answer' when the thinking had
+   * closed, so every text is answer (vLLM's and SGLang's R1 parsers label all of it reasoning, since
+   * the output itself holds no `</think>`).
+   */
+  resume?: 'thinking' | 'answer';
 }
 
 /** One framed event of a body: a JSON value, the end marker, or an error the framing itself carries. */
@@ -48,7 +55,8 @@ export interface CollectedReply {
 }
 
 type ReasoningField = 'reasoning' | 'reasoning_content';
-type State = 'start' | 'reasoning' | 'raw' | 'answer';
+/** 'raw': content carrying the tags itself, still inside the thinking; 'raw-answer': after its `</think>`. */
+type State = 'start' | 'reasoning' | 'raw' | 'raw-answer' | 'answer';
 
 const OPEN = '<think>';
 const CLOSE = '</think>';
@@ -191,6 +199,8 @@ export class WireReader {
   private state: State = 'start';
   /** Content held at the start (no prefill): whitespace and a possible partial `<think>`. */
   private pending = '';
+  /** The end of the raw thinking so far, for a `</think>` split across chunks. */
+  private rawTail = '';
   /** The reasoning field this stream uses, once seen (vLLM 0.12–0.15 sends both with the same text). */
   private field: ReasoningField | null = null;
   private out = '';
@@ -202,7 +212,7 @@ export class WireReader {
   usage: WireUsage | null = null;
   /** Server-side chunks that carried reply text (reasoning or content): a token count where usage is absent. */
   textChunks = 0;
-  /** Reasoning chunks: thinking tokens counted. */
+  /** Chunks of thinking (a reasoning field, or raw content before its `</think>`): thinking tokens counted. */
   reasoningChunks = 0;
   /** Tokens that came with `logprobs.content[]` entries (each entry is one generated token). */
   loggedTokens = 0;
@@ -211,14 +221,15 @@ export class WireReader {
 
   constructor(framing: Framing, options: WireOptions) {
     this.framing = framing;
-    this.prefilled = options.thinkingPrefilled;
+    this.prefilled = options.thinkingPrefilled || options.resume === 'thinking';
     this.choice = options.choice ?? 0;
+    if (options.resume === 'answer') this.state = 'answer';
     this.frames = new WireFrames(framing);
   }
 
-  /** Whether the thinking part has ended (reasoning field followed by content, or content in answer). */
+  /** Whether the thinking part has ended (reasoning field followed by content, or raw content past `</think>`). */
   get inAnswer(): boolean {
-    return this.state === 'answer';
+    return this.state === 'answer' || this.state === 'raw-answer';
   }
 
   /** The lowest group confidence of the tokens' top log-probs (path-confidence.ts); null without any. */
@@ -355,7 +366,8 @@ export class WireReader {
   private reasoning(text: string): void {
     if (text === '') return;
     this.textChunks += 1;
-    this.reasoningChunks += 1;
+    // A continued answer gets every text as answer (see `resume`): that is not thinking.
+    if (!this.inAnswer) this.reasoningChunks += 1;
     if (this.state === 'start') {
       // Whitespace content held before the reasoning began is dropped by the trim anyway.
       this.pending = '';
@@ -373,13 +385,16 @@ export class WireReader {
         this.emit(CLOSE + text);
         return;
       case 'raw':
+        this.emitRaw(text);
+        return;
+      case 'raw-answer':
       case 'answer':
         this.emit(text);
         return;
       case 'start':
         if (this.prefilled) {
           this.state = 'raw';
-          this.emit(text);
+          this.emitRaw(text);
           return;
         }
         this.pending += text;
@@ -387,12 +402,25 @@ export class WireReader {
     }
   }
 
+  /** Raw content inside the thinking: counted as thinking until its `</think>` (which may span chunks). */
+  private emitRaw(text: string): void {
+    const seen = this.rawTail + text;
+    if (seen.includes(CLOSE)) {
+      this.state = 'raw-answer';
+      this.rawTail = '';
+    } else {
+      this.reasoningChunks += 1;
+      this.rawTail = seen.slice(-(CLOSE.length - 1));
+    }
+    this.emit(text);
+  }
+
   /** No prefill: does the content open `<think>` itself? Held until the first non-space characters tell. */
   private decideStart(): void {
     const lead = this.pending.trimStart();
     if (lead.startsWith(OPEN)) {
       this.state = 'raw';
-      this.emit(this.pending);
+      this.emitRaw(this.pending);
       this.pending = '';
     } else if (!OPEN.startsWith(lead)) {
       this.state = 'answer';
@@ -405,12 +433,13 @@ export class WireReader {
 /** Reads a whole response body with the live stream's reader and splits it like the chat store does. */
 export function collectReply(body: string, framing: Framing, options: WireOptions): CollectedReply {
   const reader = new WireReader(framing, options);
-  return replyOf(reader, reader.push(body) + reader.finish());
+  return replyOf(reader, reader.push(body) + reader.finish(), options.resume);
 }
 
 /** A finished reader's reply: its raw output split at `</think>` as the chat store splits it. */
-export function replyOf(reader: WireReader, raw: string): CollectedReply {
-  const split = splitReasoning(raw, { startsInThinking: true });
+export function replyOf(reader: WireReader, raw: string, resume?: WireOptions['resume']): CollectedReply {
+  // A continued answer's output is answer text only (the thinking came before it).
+  const split = splitReasoning(raw, { startsInThinking: resume !== 'answer' });
   return {
     thinking: split.thinking ?? '',
     answer: split.answer,

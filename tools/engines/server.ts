@@ -31,6 +31,10 @@ export interface EngineServerOptions {
   reply?: FixtureName;
   /** With `n` (vLLM, SGLang): choice i streams `replies[i % length]` (default: `reply` for each). */
   replies?: FixtureName[];
+  /** Chat request i streams `sequence[i]` (the last one after that), as a reply and its follow-up request. */
+  sequence?: FixtureName[];
+  /** Chat requests carrying any of these top-level fields are refused with HTTP 400 and `body`. */
+  refuseFields?: { fields: string[]; body: unknown };
   /** Origins allowed by CORS: '*' (SGLang, llama-server), a list (vLLM --allowed-origins, OLLAMA_ORIGINS), or none. */
   allowedOrigins?: '*' | string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401 without CORS headers. */
@@ -63,7 +67,7 @@ export interface EngineServer {
   aborted: number;
   /** The most chat replies that were streaming at once. */
   peakConcurrent: number;
-  set(patch: Partial<Pick<EngineServerOptions, 'reply' | 'replies' | 'faults' | 'apiKey' | 'allowedOrigins'>>): void;
+  set(patch: Partial<Pick<EngineServerOptions, 'reply' | 'replies' | 'sequence' | 'faults' | 'apiKey' | 'allowedOrigins'>>): void;
   close(): Promise<void>;
 }
 
@@ -84,7 +88,8 @@ const DEFAULT_MODELS: Record<EngineId, string[]> = {
   'ollama-openai': ['deepseek-r1:32b', 'deepseek-r1:7b'],
   'llama-server': ['DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf'],
   lmstudio: ['deepseek-r1-distill-qwen-32b'],
-  deepseek: ['deepseek-chat', 'deepseek-reasoner'],
+  // api-docs.deepseek.com's current names (see src/remote/presets.ts).
+  deepseek: ['deepseek-flash', 'deepseek-v4-pro'],
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -297,8 +302,14 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
       return;
     }
 
+    const refused = state.refuseFields?.fields.find((f) => typeof body === 'object' && body !== null && f in body);
+    if (refused && state.refuseFields) {
+      allowOrigin(req, res);
+      json(res, 400, state.refuseFields.body);
+      return;
+    }
     const chat = chats++;
-    const reply = state.reply ?? DEFAULT_REPLY[state.engine];
+    const reply = state.sequence?.[Math.min(chat, state.sequence.length - 1)] ?? state.reply ?? DEFAULT_REPLY[state.engine];
     const fixture = FIXTURES[reply];
     const { n, logprobs } = (body ?? {}) as { n?: unknown; logprobs?: unknown };
     // Only vLLM and SGLang stream `n` choices; the other engines' stand-ins answer one, as they do.
