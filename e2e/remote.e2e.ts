@@ -271,6 +271,11 @@ describe('connect a server', () => {
     expect(await waitForReply(page, 1, 30_000)).toBe('done');
     const chat = server.requests.find((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
     expect(chat?.body).toMatchObject({ model: VLLM_MODEL, max_tokens: 3072 });
+
+    // A draft that fills most of those 4k tokens: the composer warns against the server's context.
+    await page.getByRole('textbox', { name: 'Message' }).fill('x'.repeat(10_000));
+    await expect.poll(() => page.getByTestId('context-warning').count()).toBe(1);
+    expect(await page.getByTestId('context-warning').innerText()).toContain('near the model’s 4,096-token context');
   });
 
   it.each(['light', 'dark'] as const)('the form fits a 360 px phone in %s mode, with readable text', async (colorScheme) => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CATALOG } from '../models/catalog';
-import { remoteModelTag, useModelStore } from '../models/model-store';
+import { remoteModelTag, serverContext, useModelStore } from '../models/model-store';
 import { useChatStore } from './chat-store';
 import { Composer } from './Composer';
 import { checkContext } from './context-budget';
@@ -51,7 +51,11 @@ export function ChatView({ onPickModel }: { onPickModel(): void }) {
       : load.status === 'remote'
         ? remoteModelTag(load.server)
         : null;
-  const contextLength = load.status === 'ready' ? (CATALOG.find((m) => m.repo === load.target.repo)?.contextLength ?? DEFAULT_CONTEXT) : DEFAULT_CONTEXT;
+  // The model's own context: the catalog's for a local model, the one a connected server reported.
+  const contextLength =
+    load.status === 'ready'
+      ? (CATALOG.find((m) => m.repo === load.target.repo)?.contextLength ?? DEFAULT_CONTEXT)
+      : (serverContext({ load })?.tokens ?? DEFAULT_CONTEXT);
   const context = checkContext(messages, draft, contextLength, settings.maxNewTokens);
   const blocked = context.tight && messages.length > 0 && !sendAnyway;
 
