@@ -50,7 +50,10 @@ describe('a server reply that broke off', () => {
   it('vLLM: a dropped stream is kept and named, and Continue finishes it from where it broke', async () => {
     const { s, server: engine } = await connect('vllm', 'vLLM', VLLM_MODEL);
     const { page } = s;
-    engine.set({ faults: { dropAfterEvents: 2 } });
+    // The sidebar's privacy line stays true: the questions now go to the server.
+    expect(await page.getByTestId('privacy-line').innerText()).toMatch(/^Connected to a server \(vLLM\): your questions/);
+    // Events spaced out: bytes still unread when a connection is destroyed are lost to the page.
+    engine.set({ faults: { dropAfterEvents: 2, eventDelayMs: 150 } });
     await sendMessage(page, 'What is 2 + 2?');
     expect(await waitForReply(page, 1, 30_000), s.errors.join('\n')).toBe('interrupted');
     const reply = page.locator('article.message.assistant').first();

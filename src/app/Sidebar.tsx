@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useChatStore } from '../chat/chat-store';
 import { InstallApp } from '../pwa/InstallApp';
 import { ConversationList } from '../chat/ConversationList';
+import { useModelStore } from '../models/model-store';
+import { PRESETS } from '../remote/presets';
 import { useStorageStore } from '../storage/storage-store';
 
 interface Props {
@@ -13,6 +15,8 @@ export function Sidebar({ open, onClose }: Props) {
   const busy = useChatStore((s) => s.generatingId !== null);
   const newChat = useChatStore((s) => s.newChat);
   const ref = useRef<HTMLElement>(null);
+  // The privacy line must stay true: with a server connected, the questions go to it.
+  const server = useModelStore((s) => (s.load.status === 'remote' ? PRESETS[s.load.server.preset].label : null));
 
   useEffect(() => {
     if (!open) return;
@@ -51,7 +55,11 @@ export function Sidebar({ open, onClose }: Props) {
         Storage
       </button>
       <InstallApp />
-      <p className="privacy muted">Runs on this device. Nothing you type leaves your browser.</p>
+      <p className="privacy muted" data-testid="privacy-line">
+        {server
+          ? `Connected to a server (${server}): your questions and the conversation go to it. Chats are kept in this browser only.`
+          : 'Runs on this device. Nothing you type leaves your browser.'}
+      </p>
     </nav>
   );
 }
