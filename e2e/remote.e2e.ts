@@ -234,6 +234,9 @@ describe('connect a server', () => {
     await expect.poll(() => notice.innerText().catch(() => ''), { timeout: 15_000 }).toContain(`Could not reconnect to vLLM at ${url} (${VLLM_MODEL}). Could not reach ${url}`);
     expect(await page.locator('.topbar .model-chip').innerText()).toBe('No model loaded');
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // Above the model catalog, where the person looks first: not below it, out of sight.
+    const [noticeBox, catalogBox] = await Promise.all([page.getByTestId('resume-server').boundingBox(), page.locator('.model-list').boundingBox()]);
+    expect(noticeBox!.y).toBeLessThan(catalogBox!.y);
     mkdirSync('test-results/screens', { recursive: true });
     await page.getByTestId('resume-server').screenshot({ path: 'test-results/screens/resume-failed-360-dark.png' });
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { defaultThreads, threadSupport, type ThreadChoice } from '../engine/threads';
-import { ConnectServer } from '../remote/ConnectServer';
+import { ConnectServer, ResumeNotice } from '../remote/ConnectServer';
 import { useStorageStore } from '../storage/storage-store';
 import { formatBytes } from '../util/format';
 import { CATALOG, type CatalogModel } from './catalog';
@@ -88,6 +88,7 @@ export function Welcome() {
           Ponder runs DeepSeek-R1 reasoning models on your own GPU, inside this tab. The model downloads once and is kept on
           this device; after that it works offline and nothing you type is sent anywhere.
         </p>
+        <ResumeNotice />
         <CapabilityCard />
         <h2>Choose a model</h2>
         <ul className="model-list">
