@@ -4,42 +4,18 @@
 // llama-server closes the thinking and asks for the answer after it; an engine with no documented
 // way to continue offers no Continue.
 
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startEngineServer, type EngineServer } from '../tools/engines/server.ts';
+import { describe, expect, it } from 'vitest';
 import { sendMessage, waitForChat, waitForReply } from './harness/app';
-import { externalRequests, launchBrowser } from './harness/browser';
-import { expectThinking, openForm } from './harness/remote';
-import { openWatched, type Watched } from './share-helpers';
+import { expectThinking, openForm, remoteSuite } from './harness/remote';
 
 const VLLM_MODEL = 'deepseek-ai/DeepSeek-R1-Distill-Qwen-32B';
 
 describe('a server reply that broke off', () => {
-  let browser: Browser;
-  let server: EngineServer | null = null;
-  const sessions: Watched[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await server?.close();
-    server = null;
-  });
-
-  afterAll(async () => {
-    for (const s of sessions) {
-      expect(externalRequests(s.requests), 'requests that left 127.0.0.1').toEqual([]);
-      expect(await s.violations().catch(() => []), 'CSP violations').toEqual([]);
-    }
-    await browser?.close();
-  });
+  const { serve, open } = remoteSuite();
 
   async function connect(engine: 'vllm' | 'ollama' | 'llama-server', label: string, model: string) {
-    server = await startEngineServer({ engine, allowedOrigins: '*' });
-    const s = await openWatched(browser, inject('appUrl'));
-    sessions.push(s);
+    const server = await serve({ engine, allowedOrigins: '*' });
+    const s = await open();
     await openForm(s.page, label, server.url);
     await s.page.getByLabel('Model', { exact: true }).fill(model);
     await s.page.getByRole('button', { name: 'Connect', exact: true }).click();

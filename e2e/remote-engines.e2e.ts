@@ -3,15 +3,13 @@
 // screen's form, against tools/engines' stand-in serving each engine's literal stream
 // (src/remote/fixtures.ts says where each shape was read).
 
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { eventsOf, FIXTURES, type FixtureName } from '../src/remote/fixtures.ts';
 import { PRESETS, type EngineId } from '../src/remote/presets.ts';
-import { startEngineServer, type EngineFaults, type EngineServer } from '../tools/engines/server.ts';
+import type { EngineFaults } from '../tools/engines/server.ts';
 import { sendMessage, waitForChat, waitForReply } from './harness/app';
-import { externalRequests, launchBrowser } from './harness/browser';
-import { expectThinking, openForm } from './harness/remote';
-import { openWatched, type Watched } from './share-helpers';
+import { expectThinking, openForm, remoteSuite } from './harness/remote';
 
 const KEY = 'sk-e2e-engines-4b1d-secret';
 const QUESTION = 'What is 2 + 2?';
@@ -64,34 +62,7 @@ function firstThought(reply: FixtureName): { events: number; text: string } {
 }
 
 describe('connect a server: llama-server, SGLang, LM Studio, DeepSeek and Ollama /v1', () => {
-  let browser: Browser;
-  let server: EngineServer | null = null;
-  let session: Watched | null = null;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await server?.close();
-    server = null;
-    if (session) {
-      const s = session;
-      session = null;
-      expect(externalRequests(s.requests), 'requests that left 127.0.0.1').toEqual([]);
-      expect(await s.violations().catch(() => []), 'CSP violations').toEqual([]);
-      await s.context.close();
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function open(): Promise<Watched> {
-    session = await openWatched(browser, inject('appUrl'));
-    return session;
-  }
+  const { serve, open } = remoteSuite();
 
   /** The rest of the open form, as a user fills it: the key where given, "Fetch models", the model, Connect. */
   async function connect(page: Page, c: Pick<EngineCase, 'model' | 'key'>): Promise<void> {
@@ -107,7 +78,7 @@ describe('connect a server: llama-server, SGLang, LM Studio, DeepSeek and Ollama
     const appUrl = inject('appUrl');
     const fixture = FIXTURES[c.reply];
     const label = PRESETS[c.engine].label;
-    server = await startEngineServer({
+    const server = await serve({
       engine: c.engine,
       models: c.models,
       reply: c.reply,
@@ -180,12 +151,12 @@ describe('connect a server: llama-server, SGLang, LM Studio, DeepSeek and Ollama
     await expect.poll(() => third.locator('.thinking-header').innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/\b[1-9]\d* tokens?\b/);
     await page.getByRole('button', { name: /Stop/ }).click();
     expect(await waitForReply(page, 3, 10_000)).toBe('stopped');
-    await expect.poll(() => server?.aborted ?? 0, { timeout: 5_000 }).toBeGreaterThan(abortedBefore);
+    await expect.poll(() => server.aborted, { timeout: 5_000 }).toBeGreaterThan(abortedBefore);
     expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions')).toHaveLength(3);
   });
 
   it("DeepSeek's API: the form refuses to connect without a key, and nothing is sent", async () => {
-    server = await startEngineServer({ engine: 'deepseek', models: ['deepseek-flash'], allowedOrigins: '*', apiKey: KEY });
+    const server = await serve({ engine: 'deepseek', models: ['deepseek-flash'], allowedOrigins: '*', apiKey: KEY });
     const { page } = await open();
     await openForm(page, PRESETS.deepseek.label, server.url);
     // Not "(optional)" as for the self-hosted engines.
@@ -201,7 +172,7 @@ describe('connect a server: llama-server, SGLang, LM Studio, DeepSeek and Ollama
   it('llama-server: an `error:` line in the stream is named, with the thinking before it kept', async () => {
     const fixture = FIXTURES['llama-server-context-error'];
     const c = CASES.find((x) => x.engine === 'llama-server')!;
-    server = await startEngineServer({ engine: 'llama-server', models: c.models, allowedOrigins: '*', reply: 'llama-server-context-error' });
+    const server = await serve({ engine: 'llama-server', models: c.models, allowedOrigins: '*', reply: 'llama-server-context-error' });
     const s = await open();
     const { page } = s;
     await openForm(page, PRESETS['llama-server'].label, server.url);

@@ -2,48 +2,20 @@
 // Ollama (their literal wire formats and CORS), through the first screen's form, into the chat.
 
 import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startEngineServer, type EngineServer } from '../tools/engines/server.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { sendMessage, turnOnConsensus, waitForChat, waitForReply } from './harness/app';
-import { externalRequests, launchBrowser } from './harness/browser';
-import { expectThinking, openForm } from './harness/remote';
-import { downloadText, openWatched, type Watched } from './share-helpers';
+import { expectThinking, openForm, remoteSuite } from './harness/remote';
+import { downloadText } from './share-helpers';
 
 const KEY = 'sk-e2e-7f3a9c-secret';
 const VLLM_MODEL = 'deepseek-ai/DeepSeek-R1-Distill-Qwen-32B';
 
 describe('connect a server', () => {
-  let browser: Browser;
-  let server: EngineServer | null = null;
-  const sessions: Watched[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await server?.close();
-    server = null;
-  });
-
-  afterAll(async () => {
-    for (const s of sessions) {
-      expect(externalRequests(s.requests), 'requests that left 127.0.0.1').toEqual([]);
-      expect(await s.violations().catch(() => []), 'CSP violations').toEqual([]);
-    }
-    await browser?.close();
-  });
-
-  async function open(options: { width?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Watched> {
-    const s = await openWatched(browser, inject('appUrl'), options);
-    sessions.push(s);
-    return s;
-  }
+  const { serve, open } = remoteSuite();
 
   it('vLLM: a 401 without CORS is named, then with the key it streams thinking and answer, stops, and keeps the key out of exports and storage', async () => {
     const appUrl = inject('appUrl');
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: [appUrl], apiKey: KEY });
+    const server = await serve({ engine: 'vllm', allowedOrigins: [appUrl], apiKey: KEY });
     const s = await open();
     const { page } = s;
     await openForm(page, 'vLLM', server.url);
@@ -83,7 +55,7 @@ describe('connect a server', () => {
     await expect.poll(() => second.locator('.thinking').count(), { timeout: 10_000 }).toBe(1);
     await page.getByRole('button', { name: /Stop/ }).click();
     expect(await waitForReply(page, 2, 10_000)).toBe('stopped');
-    await expect.poll(() => server?.aborted ?? 0, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => server.aborted, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
 
     // The key lives in localStorage under the server's origin, and nowhere in exports or saved chats.
     expect(await page.evaluate((origin) => localStorage.getItem(`ponder.apiKey:${origin}`), server.url)).toBe(KEY);
@@ -112,7 +84,7 @@ describe('connect a server', () => {
 
   it('Ollama native: the model list from /api/tags, NDJSON streaming into the thinking block, and Change model', async () => {
     const appUrl = inject('appUrl');
-    server = await startEngineServer({ engine: 'ollama', allowedOrigins: [appUrl] });
+    const server = await serve({ engine: 'ollama', allowedOrigins: [appUrl] });
     const s = await open();
     const { page } = s;
     await openForm(page, 'Ollama', server.url);
@@ -138,7 +110,7 @@ describe('connect a server', () => {
   });
 
   it('consensus on vLLM: one request with n, the choices voted as paths', async () => {
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*' });
+    const server = await serve({ engine: 'vllm', allowedOrigins: '*' });
     const s = await open();
     const { page } = s;
     await openForm(page, 'vLLM', server.url);
@@ -160,7 +132,7 @@ describe('connect a server', () => {
   });
 
   it('an unknown model is named in the reply', async () => {
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*' });
+    const server = await serve({ engine: 'vllm', allowedOrigins: '*' });
     const { page } = await open();
     await openForm(page, 'vLLM', server.url);
     await page.getByLabel('Model', { exact: true }).fill('deepseek-ai/DeepSeek-R1-Distill-Llama-70B');
@@ -174,7 +146,7 @@ describe('connect a server', () => {
   });
 
   it('a reload while streaming keeps the partial reply as interrupted and comes back connected with the stored key; after Change model a reload stays disconnected', async () => {
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*', apiKey: KEY, faults: { eventDelayMs: 800 } });
+    const server = await serve({ engine: 'vllm', allowedOrigins: '*', apiKey: KEY, faults: { eventDelayMs: 800 } });
     const { page } = await open();
     await openForm(page, 'vLLM', server.url);
     await page.getByLabel('API key (optional)').fill(KEY);
@@ -218,7 +190,7 @@ describe('connect a server', () => {
   });
 
   it('a reload while the server is gone names it and the reason on a 360 px dark first screen, and Reconnect (from the keyboard) works once it is back', async () => {
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*' });
+    const server = await serve({ engine: 'vllm', allowedOrigins: '*' });
     const s = await open({ width: 360, colorScheme: 'dark' });
     const { page } = s;
     await openForm(page, 'vLLM', server.url);
@@ -227,7 +199,6 @@ describe('connect a server', () => {
     await waitForChat(page, 30_000);
     const url = server.url;
     await server.close();
-    server = null;
 
     await page.reload();
     const notice = page.getByTestId('resume-server').getByRole('alert');
@@ -245,7 +216,7 @@ describe('connect a server', () => {
     await reconnect.click();
     await expect.poll(() => notice.innerText().catch(() => ''), { timeout: 15_000 }).toContain('Could not reconnect');
 
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*', port: Number(new URL(url).port) });
+    await serve({ engine: 'vllm', allowedOrigins: '*', port: Number(new URL(url).port) });
     await reconnect.focus();
     await page.keyboard.press('Enter');
     await waitForChat(page, 30_000);
@@ -256,7 +227,7 @@ describe('connect a server', () => {
   });
 
   it('vLLM with a small --max-model-len: the settings say the server caps the reply, and the request`s max_tokens is capped', async () => {
-    server = await startEngineServer({ engine: 'vllm', allowedOrigins: '*', contextLength: 4096 });
+    const server = await serve({ engine: 'vllm', allowedOrigins: '*', contextLength: 4096 });
     const { page } = await open();
     await openForm(page, 'vLLM', server.url);
     await page.getByLabel('Model', { exact: true }).fill(VLLM_MODEL);
@@ -282,7 +253,7 @@ describe('connect a server', () => {
   });
 
   it.each(['light', 'dark'] as const)('the form fits a 360 px phone in %s mode, with readable text', async (colorScheme) => {
-    server = await startEngineServer({ engine: 'ollama', allowedOrigins: '*' });
+    const server = await serve({ engine: 'ollama', allowedOrigins: '*' });
     const { page } = await open({ width: 360, colorScheme });
     await openForm(page, 'Ollama', server.url);
     await page.getByRole('button', { name: 'Fetch models' }).click();
