@@ -98,11 +98,15 @@ export class Engine {
     const generator = new Generator(tokenizer, model, await chunkLimits(model, source.device), await inPlaceStorage(source.device, served.attention));
     this.loaded = { model, generator };
     this.lostReason = null;
-    if (source.device === 'webgpu') await this.watchDevice();
-    // The first run compiles WebGPU shaders (seconds); do it now rather than on the user's message.
-    cb.progress('warmup', files);
-    await generator.generate({ turns: [{ role: 'user', content: 'Hi' }], options: { temperature: 0, topP: 1, maxNewTokens: 1 } }, { started() {}, delta() {} });
-    await generator.reset();
+    if (source.device === 'webgpu') {
+      await this.watchDevice();
+      // The first run compiles WebGPU shaders (seconds); do it now rather than on the user's message.
+      // WASM compiles nothing, and a pass there reads every weight (its MatMulNBits dequantizes them
+      // per call): for the 1.5B that warm-up was 15 s of `npm run bench -- real-size`'s stored→ready.
+      cb.progress('warmup', files);
+      await generator.generate({ turns: [{ role: 'user', content: 'Hi' }], options: { temperature: 0, topP: 1, maxNewTokens: 1 } }, { started() {}, delta() {} });
+      await generator.reset();
+    }
     return { device: source.device, dtype: manifest.dtype, files, loadMs: performance.now() - started, adapter, threads: runtimeThreads(), kvCache: generator.kvCache };
   }
 
