@@ -7,6 +7,7 @@ import { lastServer, probeServer, setConnected, storedKey, type Problem, type Se
 import { learnContext, type ServerContext } from '../remote/server-limits';
 import { inference, inferenceWithThreads } from '../engine/instance';
 import { parseThreadChoice, resolveThreads, threadSupport, type ThreadChoice } from '../engine/threads';
+import { readSetting, writeSetting } from '../util/local-setting';
 import { detectCapability, type Capability } from './capability';
 import { DEFAULT_HOST, dtypePreference } from './catalog';
 
@@ -92,21 +93,6 @@ const HOST_KEY = 'ponder.modelHost';
 const DEVICE_KEY = 'ponder.device';
 const THREADS_KEY = 'ponder.threads';
 
-function readSetting(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function writeSetting(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // Private modes may refuse storage; the setting then lasts for this page only.
-  }
-}
 
 export function resolveDevice(choice: DeviceChoice, capability: Capability | null): Device {
   if (choice !== 'auto') return choice;

@@ -6,6 +6,7 @@
  */
 import { normalizeBaseUrl, PRESETS, type EngineId } from './presets';
 import { listModels, RemoteError } from './remote-engine';
+import { readSetting, writeSetting } from '../util/local-setting';
 
 const LAST_SERVER_KEY = 'ponder.server';
 const API_KEY_PREFIX = 'ponder.apiKey:';
@@ -56,32 +57,15 @@ export function originOf(baseUrl: string): string | null {
   }
 }
 
-function readStorage(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function writeStorage(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // Private modes may refuse storage: the setting then lasts for this page only.
-  }
-}
-
 /** The API key stored for this address's origin ('' for none). */
 export function storedKey(baseUrl: string): string {
   const origin = originOf(baseUrl);
-  return origin ? (readStorage(API_KEY_PREFIX + origin) ?? '') : '';
+  return origin ? (readSetting(API_KEY_PREFIX + origin) ?? '') : '';
 }
 
 export function lastServer(): SavedServer | null {
   try {
-    const value = JSON.parse(readStorage(LAST_SERVER_KEY) ?? 'null') as Partial<SavedServer> | null;
+    const value = JSON.parse(readSetting(LAST_SERVER_KEY) ?? 'null') as Partial<SavedServer> | null;
     if (value && typeof value.preset === 'string' && value.preset in PRESETS && typeof value.baseUrl === 'string' && typeof value.model === 'string') {
       return { preset: value.preset, baseUrl: value.baseUrl, model: value.model, connected: value.connected === true };
     }
@@ -94,12 +78,12 @@ export function lastServer(): SavedServer | null {
 /** Remembers the server the person connected to, and its key under the server's origin (none removes it). */
 export function saveServer(server: ServerTarget, apiKey: string): void {
   const origin = originOf(server.baseUrl);
-  if (origin) writeStorage(API_KEY_PREFIX + origin, apiKey || null);
-  writeStorage(LAST_SERVER_KEY, JSON.stringify({ preset: server.preset, baseUrl: server.baseUrl, model: server.model, connected: true } satisfies SavedServer));
+  if (origin) writeSetting(API_KEY_PREFIX + origin, apiKey || null);
+  writeSetting(LAST_SERVER_KEY, JSON.stringify({ preset: server.preset, baseUrl: server.baseUrl, model: server.model, connected: true } satisfies SavedServer));
 }
 
 /** Marks the last server connected or not; the form keeps its fields either way. */
 export function setConnected(connected: boolean): void {
   const last = lastServer();
-  if (last && last.connected !== connected) writeStorage(LAST_SERVER_KEY, JSON.stringify({ ...last, connected }));
+  if (last && last.connected !== connected) writeSetting(LAST_SERVER_KEY, JSON.stringify({ ...last, connected }));
 }
