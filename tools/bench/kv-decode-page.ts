@@ -1,28 +1,45 @@
 /**
  * The browser side of kv-decode.ts, run from source in a dedicated module worker (as the app runs its
- * inference worker). It loads the KV-geometry model the way workers/engine.ts does (configureRuntime,
- * then AutoModelForCausalLM.from_pretrained with the device and fp32), hands it a KV cache of a given
- * length directly, and times single-token decode steps through the app's own forward path
- * (`feed` from workers/forward.ts), each step on the previous step's cache, as workers/generation.ts
- * does. It also measures the memory read bandwidth the floor is computed from, in this same worker.
+ * inference worker). It loads the KV-geometry models as the app does (configureRuntime, then
+ * AutoModelForCausalLM.from_pretrained with the device and fp32: the MHA model straight from the hub;
+ * the GQA one, a GenAI-layout folder, through the app's weight store, workers/weights/ensure-model.ts,
+ * as workers/engine.ts loads it), hands a model a KV cache of a given length directly, and times
+ * single-token decode steps through the app's own forward path (`feed` from workers/forward.ts), each
+ * step on the cache the previous one left, as workers/generation.ts does: per step (a DynamicCache,
+ * new `present` tensors each step) where the app decodes so, in place (the app's StaticKv: one buffer
+ * per layer and kind, bound as both past and present) where the app does, GroupQueryAttention on
+ * WebGPU (engine.ts's inPlaceStorage). It also measures the memory read bandwidth the floor is
+ * computed from, in this same worker.
  */
-import { AutoModelForCausalLM, DynamicCache, env, Tensor, type PreTrainedModel } from '@huggingface/transformers';
-import { feed } from '../../workers/forward';
+import { AutoModelForCausalLM, env, type PreTrainedModel } from '@huggingface/transformers';
+import { Tensor as OrtTensor } from 'onnxruntime-web/webgpu';
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from '../../workers/prefill-chunks';
 import { configureRuntime, runtimeThreads } from '../../workers/runtime-env';
+import { gpuKvStorage, type KvStorage, type OrtTensorClass } from '../../workers/static-kv';
+import { ensureModel } from '../../workers/weights/ensure-model';
 import { yieldToEvents } from '../../workers/yield-to-events';
 import { defaultThreads } from '../../src/engine/threads';
+import { cacheLength, cacheLocation, decodeStep, growingCache, inPlaceCache, releaseCache, type KvCache } from './kv-decode-cache';
 
 export type Device = 'wasm' | 'webgpu';
+/** The attention of the model: `mha` Concat of past and new keys (onnx-community's export), `gqa` GroupQueryAttention (GenAI's). */
+export type Variant = 'mha' | 'gqa';
+/** How the app keeps this model's cache on this device (workers/generation.ts's `kvCache`). */
+export type KvKind = 'per-step' | 'in-place';
 
 export interface LoadArgs {
   hub: string;
   repo: string;
   device: Device;
+  variant: Variant;
+  /** The GenAI model folder inside the repo (gqa only). */
+  folder?: string;
 }
 
 export interface Loaded {
   device: Device;
+  variant: Variant;
+  kvCache: KvKind;
   loadMs: number;
   threads: number;
   crossOriginIsolated: boolean;
@@ -31,6 +48,10 @@ export interface Loaded {
   /** WebGPU: the limits of the device ORT created. */
   maxBufferSize?: number;
   maxStorageBufferBindingSize?: number;
+  /** WebGPU: the features of ORT's device (`subgroups`, `shader-f16` decide which kernels ORT can run). */
+  gpuFeatures?: string[];
+  /** The model's context: the largest capacity an in-place cache can have. */
+  maxPositions: number;
   layers: number;
   kvHeads: number;
   headDim: number;
@@ -40,9 +61,10 @@ export interface Loaded {
 
 export interface DecodeArgs {
   device: Device;
+  variant: Variant;
   /** Tokens already in the cache when the first timed step runs (before the untimed warm-up steps). */
   length: number;
-  /** Untimed steps after the cache is made: the first uploads a WebGPU cache from the CPU. */
+  /** Untimed steps after the cache is made: the first uploads a per-step WebGPU cache from the CPU. */
   warmup: number;
   /** Timed steps at most. */
   steps: number;
@@ -56,12 +78,14 @@ export interface DecodeArgs {
 export interface Decoded {
   /** ms of each timed step; the first timed step runs at `length + warmup` cached tokens. */
   stepMs: number[];
-  /** ms of each warm-up step (the first includes the upload of the CPU cache on WebGPU). */
+  /** ms of each warm-up step (the first includes the upload of a per-step cache on WebGPU). */
   warmupMs: number[];
-  /** Where the kv outputs of the last step live ('cpu' on WASM, 'gpu-buffer' on WebGPU). */
+  /** Where the cache lives after the last step ('cpu' on WASM, 'gpu-buffer' on WebGPU). */
   location: string;
   /** The cache's length after the last step. */
   finalLength: number;
+  /** In-place: the positions its buffers hold (the app's power-of-two capacity); per-step: 0. */
+  capacity: number;
   setupMs: number;
 }
 
@@ -81,8 +105,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-const models: Partial<Record<Device, PreTrainedModel>> = {};
-const limitsOf: Partial<Record<Device, ChunkLimits>> = {};
+interface Model {
+  model: PreTrainedModel;
+  limits: ChunkLimits;
+  /** Where an in-place cache lives; null where the app decodes per step. */
+  inPlace: { storage: KvStorage; gpu: GPUDevice } | null;
+}
+
+const models = new Map<string, Model>();
+const keyOf = (variant: Variant, device: Device) => `${variant}/${device}`;
 
 async function adapterName(): Promise<string | null> {
   const adapter = await navigator.gpu?.requestAdapter();
@@ -98,12 +129,32 @@ interface KvConfig {
   hidden_size: number;
   head_dim?: number;
   vocab_size: number;
+  max_position_embeddings?: number;
 }
 
 const configOf = (model: PreTrainedModel) => model.config as unknown as KvConfig;
 const headDimOf = (c: KvConfig) => c.head_dim ?? c.hidden_size / c.num_attention_heads;
 
-async function load({ hub, repo, device }: LoadArgs): Promise<Loaded> {
+/**
+ * From the hub as transformers.js loads a transformers.js-layout repo (mha), or as the app loads a
+ * GenAI folder (gqa): ensureModel stores it in IndexedDB and serves it to transformers.js as that
+ * layout (config.json made from genai_config.json), and says whether its attention is GroupQueryAttention.
+ */
+async function fromHub({ hub, repo, device, variant, folder }: LoadArgs) {
+  if (variant === 'mha') return { model: await AutoModelForCausalLM.from_pretrained(repo, { dtype: 'fp32', device }), groupQuery: false };
+  const source = { host: hub, repo, revision: 'main', dtypes: ['q4' as const], device, ...(folder ? { folder } : {}) };
+  const { served } = await ensureModel(source, () => {});
+  const model = await AutoModelForCausalLM.from_pretrained(repo, {
+    revision: source.revision,
+    dtype: served.dtype,
+    device,
+    ...(served.dataChunks > 0 ? { use_external_data_format: served.dataChunks } : {}),
+  });
+  return { model, groupQuery: served.attention === 'group-query' };
+}
+
+async function load(args: LoadArgs): Promise<Loaded> {
+  const { hub, device, variant } = args;
   const isolated = self.crossOriginIsolated;
   // As the app's page does: the default thread count where threads can run, else 1.
   configureRuntime(isolated ? defaultThreads(navigator.hardwareConcurrency) : 1);
@@ -112,7 +163,7 @@ async function load({ hub, repo, device }: LoadArgs): Promise<Loaded> {
   env.remoteHost = `${hub.replace(/\/$/, '')}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   const started = performance.now();
-  const model = await AutoModelForCausalLM.from_pretrained(repo, { dtype: 'fp32', device });
+  const { model, groupQuery } = await fromHub(args);
   // One event-loop turn per forward pass, as workers/engine.ts wraps it.
   const forward = model.forward.bind(model);
   model.forward = async (inputs: Record<string, unknown>) => {
@@ -124,20 +175,26 @@ async function load({ hub, repo, device }: LoadArgs): Promise<Loaded> {
   const config = configOf(model);
   const gpu = device === 'webgpu' ? await env.backends.onnx.webgpu?.device : null;
   // As engine.ts's chunkLimits; a one-token feed is one chunk whatever they are.
-  limitsOf[device] = {
+  const limits = {
     maxBufferBytes: gpu ? Math.min(gpu.limits.maxBufferSize, gpu.limits.maxStorageBufferBindingSize) : WASM_MAX_BUFFER_BYTES,
     vocabSize: config.vocab_size,
     numHeads: config.num_attention_heads,
   };
-  models[device] = model;
+  // As engine.ts's inPlaceStorage: GroupQueryAttention on WebGPU, on ORT's own device, with the Tensor
+  // class of the onnxruntime-web build transformers.js runs.
+  const inPlace = gpu && groupQuery ? { storage: gpuKvStorage(gpu, OrtTensor as unknown as OrtTensorClass), gpu } : null;
+  models.set(keyOf(variant, device), { model, limits, inPlace });
   return {
     device,
+    variant,
+    kvCache: inPlace ? 'in-place' : 'per-step',
     loadMs,
     threads: runtimeThreads(),
     crossOriginIsolated: isolated,
     cores: navigator.hardwareConcurrency,
     adapter: device === 'webgpu' ? await adapterName() : null,
-    ...(gpu ? { maxBufferSize: gpu.limits.maxBufferSize, maxStorageBufferBindingSize: gpu.limits.maxStorageBufferBindingSize } : {}),
+    ...(gpu ? { maxBufferSize: gpu.limits.maxBufferSize, maxStorageBufferBindingSize: gpu.limits.maxStorageBufferBindingSize, gpuFeatures: [...gpu.features].sort() } : {}),
+    maxPositions: config.max_position_embeddings ?? 32_768,
     layers: config.num_hidden_layers,
     kvHeads: config.num_key_value_heads,
     headDim: headDimOf(config),
@@ -146,44 +203,31 @@ async function load({ hub, repo, device }: LoadArgs): Promise<Loaded> {
   };
 }
 
-/** Deterministic values in [-1, 1): one block, shared by every cache tensor (ORT only reads inputs). */
-function pastValues(elements: number): Float32Array {
-  const data = new Float32Array(elements);
-  let s = 0x9e3779b9;
-  const block = Math.min(elements, 1 << 16);
-  for (let i = 0; i < block; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    data[i] = ((s >>> 0) / 2 ** 32) * 2 - 1;
-  }
-  for (let at = block; at < elements; at += block) data.copyWithin(at, 0, Math.min(block, elements - at));
-  return data;
-}
-
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if ((logits[i] as number) > (logits[best] as number)) best = i;
-  return best;
-}
-
 /**
  * A cache of `length` tokens, then `warmup + steps` one-token feeds, each on the cache the previous
- * one left (the app's decode loop without its sampler: the next token is the argmax).
+ * one left. An in-place cache is reserved for all of them up front (the app grows it by doubling, a
+ * copy the timed steps would otherwise catch at a power of two).
  */
-async function decode({ device, length, warmup, steps, budgetMs }: DecodeArgs): Promise<Decoded> {
-  const model = models[device];
-  const limits = limitsOf[device];
-  if (!model || !limits) throw new Error(`no ${device} model loaded`);
+async function decode({ device, variant, length, warmup, steps, budgetMs }: DecodeArgs): Promise<Decoded> {
+  const loaded = models.get(keyOf(variant, device));
+  if (!loaded) throw new Error(`no ${variant} model loaded on ${device}`);
+  const { model, limits, inPlace } = loaded;
   const t0 = performance.now();
-  const config = configOf(model);
-  const dims = [1, config.num_key_value_heads, length, headDimOf(config)];
-  const data = pastValues(dims.reduce((a, b) => a * b, 1));
-  const entries: Record<string, Tensor> = {};
-  for (let l = 0; l < config.num_hidden_layers; l++) {
-    for (const kind of ['key', 'value']) entries[`past_key_values.${l}.${kind}`] = new Tensor('float32', data, dims);
+  let cache: KvCache;
+  let capacity = 0;
+  if (inPlace) {
+    const { gpu } = inPlace;
+    const write = (tensor: { gpuBuffer?: GPUBuffer }, byteOffset: number, data: Float32Array) => {
+      if (!tensor.gpuBuffer) throw new Error('an in-place cache tensor without a GPU buffer');
+      gpu.queue.writeBuffer(tensor.gpuBuffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    };
+    const kv = inPlaceCache(model, inPlace.storage, length, length + warmup + steps, write);
+    await gpu.queue.onSubmittedWorkDone();
+    capacity = Object.values(kv.bindings().feeds)[0]?.dims[2] ?? 0;
+    cache = kv;
+  } else {
+    cache = growingCache(model, length);
   }
-  const cache = new DynamicCache(entries);
   const setupMs = performance.now() - t0;
   const warmupMs: number[] = [];
   const stepMs: number[] = [];
@@ -196,16 +240,12 @@ async function decode({ device, length, warmup, steps, budgetMs }: DecodeArgs): 
     };
     while (more()) {
       const start = performance.now();
-      const logits = await feed(model, cache, [token], limits);
-      const ms = performance.now() - start;
-      (warmupMs.length < warmup ? warmupMs : stepMs).push(ms);
-      if (!logits) throw new Error('feed stopped');
-      token = argmax(logits);
+      token = (await decodeStep(model, cache, token, limits)).next;
+      (warmupMs.length < warmup ? warmupMs : stepMs).push(performance.now() - start);
     }
-    const any = Object.values(cache).find((t): t is Tensor => t instanceof Tensor);
-    return { stepMs, warmupMs, location: any?.location ?? 'none', finalLength: cache.get_seq_length(), setupMs };
+    return { stepMs, warmupMs, location: cacheLocation(cache), finalLength: cacheLength(cache), capacity, setupMs };
   } finally {
-    await cache.dispose();
+    await releaseCache(cache);
     (globalThis as { gc?: () => void }).gc?.();
   }
 }
