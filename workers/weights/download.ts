@@ -1,6 +1,6 @@
 import { ExplainedError, httpFailure } from '../errors';
-import { yieldToEvents } from '../yield-to-events';
 import { hexDigest } from './digest';
+import { startFileHash } from './file-hash';
 import { Sha256, sha256FromEtag } from './sha256';
 import {
   chooseChunkSize,
@@ -132,16 +132,43 @@ async function repairDamaged(remote: RemoteFile, file: StoredFile, onProgress: P
   return file;
 }
 
+/** Stored chunk `index`'s bytes, or null when its length or digest is not what was recorded when it arrived. */
+async function intactChunk(file: StoredFile, index: number): Promise<Uint8Array | null> {
+  const blob = await getChunk(file.key, index);
+  if (blob?.size !== chunkLength(file, index)) return null;
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  return (await hexDigest(bytes)) === file.chunkDigests[index] ? bytes : null;
+}
+
 /** Indexes of stored chunks whose length or digest is not what was recorded when they arrived. */
 export async function damagedChunks(file: StoredFile): Promise<number[]> {
   if (file.chunkDigests.length !== file.storedChunks) return Array.from({ length: file.storedChunks }, (_, i) => i);
   const bad: number[] = [];
   for (let i = 0; i < file.storedChunks; i++) {
-    const blob = await getChunk(file.key, i);
-    const ok = blob?.size === chunkLength(file, i) && (await hexDigest(new Uint8Array(await blob.arrayBuffer()))) === file.chunkDigests[i];
-    if (!ok) bad.push(i);
+    if (!(await intactChunk(file, i))) bad.push(i);
   }
   return bad;
+}
+
+/**
+ * The whole-file hash over a file's stored chunks: its saved state where this build can continue it,
+ * else (a record saved by the pure-JS hash, or by another hash-wasm build) the stored chunks read back
+ * and hashed again. A chunk that is missing or fails its digest ends the stored prefix there, so it
+ * and the rest are downloaded again; the whole-file check still covers every byte.
+ */
+async function hashStored(file: StoredFile): Promise<{ file: StoredFile; hash: Sha256 }> {
+  const saved = await Sha256.load(file.hashState);
+  if (saved) return { file, hash: saved };
+  const hash = await Sha256.create();
+  let kept = 0;
+  for (; kept < file.storedChunks; kept++) {
+    const bytes = await intactChunk(file, kept);
+    if (!bytes) break;
+    hash.update(bytes);
+  }
+  const rehashed = { ...file, storedChunks: kept, chunkDigests: file.chunkDigests.slice(0, kept), hashState: hash.save() };
+  await putFile(rehashed);
+  return { file: rehashed, hash };
 }
 
 async function restart(file: StoredFile): Promise<StoredFile> {
@@ -153,9 +180,11 @@ async function restart(file: StoredFile): Promise<StoredFile> {
 
 async function downloadMissing(remote: RemoteFile, stored: StoredFile | undefined, onProgress: ProgressFn): Promise<StoredFile> {
   let file = stored;
-  if (file && file.storedChunks > 0 && storedBytes(file) === file.size) {
+  let hash: Sha256 | null = null;
+  if (file && file.storedChunks > 0) {
+    ({ file, hash } = await hashStored(file));
     // Every byte arrived but the last step (checking, marking complete) did not happen.
-    return finish(file, new Sha256(file.hashState ?? undefined), remote.url);
+    if (storedBytes(file) === file.size) return finish(file, hash.hex(), remote.url);
   }
   const start = file ? storedBytes(file) : 0;
   const response = await fetch(remote.url, {
@@ -183,7 +212,7 @@ async function downloadMissing(remote: RemoteFile, stored: StoredFile | undefine
   }
   const etag = etagOf(response);
   const resumed = response.status === 206 && start > 0;
-  if (!file || !resumed || file.size !== total || (file.etag && etag && file.etag !== etag) || !file.hashState) {
+  if (!file || !hash || !resumed || file.size !== total || (file.etag && etag && file.etag !== etag)) {
     // New download, a server that ignored Range, or a file that changed upstream: begin at zero.
     if (file) await deleteChunksFrom(remote.key, 0);
     file = {
@@ -197,80 +226,94 @@ async function downloadMissing(remote: RemoteFile, stored: StoredFile | undefine
       chunkSize: chooseChunkSize(total),
       storedChunks: 0,
       chunkDigests: [],
-      hashState: new Sha256().save(),
+      hashState: null,
       complete: false,
       updatedAt: Date.now(),
     };
     await putFile(file);
+    hash = await Sha256.create();
   }
-  return streamIntoStore(response, file, onProgress);
+  return streamIntoStore(response, file, hash, onProgress);
 }
 
-async function streamIntoStore(response: Response, initial: StoredFile, onProgress: ProgressFn): Promise<StoredFile> {
+/**
+ * Chunks that may be on their way (written, digested, hashed) before the next one is started: with
+ * two, one lands while the next is read and sent; more only hold memory (16 MiB each).
+ */
+const WRITES_IN_FLIGHT = 2;
+
+async function streamIntoStore(response: Response, initial: StoredFile, from: Sha256, onProgress: ProgressFn): Promise<StoredFile> {
   let file = initial;
   const { chunkSize, size } = file;
-  const hash = new Sha256(file.hashState ?? undefined);
   let offset = storedBytes(file);
+  let next = file.storedChunks;
   let buffer = new Uint8Array(Math.min(chunkSize, size - offset));
   let filled = 0;
   onProgress(offset, size);
 
-  // Chunk first, then the record that counts it: a crash in between only costs that chunk.
-  const store = async (bytes: Uint8Array) => {
-    const put = putChunk(file.key, file.storedChunks, bytes);
-    const digest = hexDigest(bytes);
-    // The write and the chunk digest run off this thread; let them start before the whole-file hash
-    // (pure JS, ~0.1 s per 16 MiB chunk) takes it, so the two overlap instead of adding up.
-    await yieldToEvents();
-    hash.update(bytes);
-    const [hex] = await Promise.all([digest, put]);
-    file = { ...file, storedChunks: file.storedChunks + 1, chunkDigests: [...file.chunkDigests, hex], hashState: hash.save() };
-    await putFile(file);
-  };
-  // One chunk is written while the next one is read: a stream that errors drops the bytes still
-  // queued in it, so the body is drained as it arrives rather than while IndexedDB is busy.
-  let writing: Promise<void> = Promise.resolve();
-
   const reader = response.body?.getReader();
   if (!reader) throw new ExplainedError('network', 'The model host sent an empty response.', response.url);
+  const hash = startFileHash(from);
+  // Records are written in chunk order, each once its chunk (and so every earlier one) landed and
+  // was hashed: a crash in between only costs the chunks not yet counted.
+  let recorded: Promise<void> = Promise.resolve();
+  const unrecorded: Promise<void>[] = [];
+  const store = async (bytes: Uint8Array) => {
+    const index = next++;
+    // In this order: the digest and the Blob copy the bytes as they start; the hash may then take them.
+    const landed = Promise.all([hexDigest(bytes), putChunk(file.key, index, bytes), hash.update(bytes)]);
+    landed.catch(() => {}); // awaited in order below; until then its failure is not "unhandled"
+    recorded = recorded.then(async () => {
+      const [hex, , state] = await landed;
+      file = { ...file, storedChunks: index + 1, chunkDigests: [...file.chunkDigests, hex], hashState: state };
+      await putFile(file);
+    });
+    unrecorded.push(recorded);
+    if (unrecorded.length >= WRITES_IN_FLIGHT) await unrecorded.shift();
+  };
+
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let pos = 0;
-      while (pos < value.length) {
-        if (offset >= size) {
-          await reader.cancel();
-          throw new ExplainedError('network', `The model host sent more bytes than announced for ${file.path}.`, response.url);
+    try {
+      // The body is drained as it arrives: a stream that errors drops the bytes still queued in it.
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        let pos = 0;
+        while (pos < value.length) {
+          if (offset >= size) {
+            await reader.cancel();
+            throw new ExplainedError('network', `The model host sent more bytes than announced for ${file.path}.`, response.url);
+          }
+          const take = Math.min(value.length - pos, buffer.length - filled);
+          buffer.set(value.subarray(pos, pos + take), filled);
+          filled += take;
+          pos += take;
+          offset += take;
+          if (filled === buffer.length) {
+            await store(buffer);
+            // A new buffer each time: the full one goes to the hash worker.
+            buffer = new Uint8Array(Math.min(chunkSize, size - offset));
+            filled = 0;
+          }
         }
-        const take = Math.min(value.length - pos, buffer.length - filled);
-        buffer.set(value.subarray(pos, pos + take), filled);
-        filled += take;
-        pos += take;
-        offset += take;
-        if (filled === buffer.length) {
-          const full = buffer;
-          await writing;
-          writing = store(full);
-          buffer = new Uint8Array(Math.max(0, Math.min(chunkSize, size - offset)));
-          filled = 0;
-        }
+        onProgress(offset, size);
       }
-      onProgress(offset, size);
+    } finally {
+      // Whatever happened to the connection, the chunks already read are kept for the resume.
+      await recorded;
     }
+    if (offset !== size) {
+      throw new Interrupted(`The download of ${file.path} ended early (${offset} of ${size} bytes).`, response.url);
+    }
+    return await finish(file, await hash.hex(), response.url);
   } finally {
-    // Whatever happened to the connection, the chunks already read are kept for the resume.
-    await writing;
+    hash.close();
   }
-  if (offset !== size) {
-    throw new Interrupted(`The download of ${file.path} ended early (${offset} of ${size} bytes).`, response.url);
-  }
-  return finish(file, hash, response.url);
 }
 
 /** Marks a fully stored file complete, unless its hash disagrees with the host's: then it is dropped. */
-async function finish(file: StoredFile, hash: Sha256, url: string): Promise<StoredFile> {
-  if (file.sha256 && hash.hex() !== file.sha256) {
+async function finish(file: StoredFile, hex: string, url: string): Promise<StoredFile> {
+  if (file.sha256 && hex !== file.sha256) {
     await restart(file);
     throw new IntegrityFailure(file.path, url);
   }

@@ -21,7 +21,10 @@ export interface StoredFile {
   storedChunks: number;
   /** sha256 of each stored chunk as received, so a chunk damaged on disk is found and re-fetched alone. */
   chunkDigests: string[];
-  /** The whole-file hash after the stored chunks, so a resumed download continues it. */
+  /**
+   * The whole-file hash after the stored chunks, so a resumed download continues it. Records from
+   * before hash-wasm hold the pure-JS hash's `{h, length, pending}`: those chunks are hashed again.
+   */
   hashState: Sha256State | null;
   complete: boolean;
   updatedAt: number;
