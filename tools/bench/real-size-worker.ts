@@ -155,7 +155,7 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
   /**
    * The app from stored to ready, as a user's reload runs it: the real Engine (ensureModel finds the
    * plan and re-checks every chunk's digest, serveStored, transformers.js from_pretrained through
-   * storeFetch, then its warm-up: one forward pass of a "Hi" prompt and one sampled token).
+   * storeFetch, then on WebGPU its warm-up: one forward pass of a "Hi" prompt and one sampled token).
    */
   'app-ready': async ({ source }) => {
     const engine = new Engine();
@@ -179,8 +179,9 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
 
   /**
    * Raw transformers.js from its Cache Storage copy to ready: tokenizer and model from_pretrained
-   * (cache hits), then one forward pass of the same "Hi" prompt (R1's template, `<think>\n` appended
-   * as the app does) and one greedy token.
+   * (cache hits), then, where the app warms up (WebGPU: shaders), one forward pass of the same "Hi"
+   * prompt (R1's template, `<think>\n` appended as the app does) and one greedy token. Neither runs a
+   * pass on WASM, so both are ready with the same first message still to compute.
    */
   'raw-ready': async ({ hub, repo, dtype, device }) => {
     const wasm = env.backends.onnx.wasm;
@@ -198,7 +199,7 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
     const t1 = performance.now();
     const text = `${tokenizer.apply_chat_template([{ role: 'user', content: 'Hi' }], { add_generation_prompt: true, tokenize: false }) as string}<think>\n`;
     const inputs = tokenizer(text, { add_special_tokens: false }) as { input_ids: Tensor; attention_mask: Tensor };
-    await model.generate({ ...inputs, max_new_tokens: 1, do_sample: false });
+    if (device === 'webgpu') await model.generate({ ...inputs, max_new_tokens: 1, do_sample: false });
     const t2 = performance.now();
     (globalThis as { model?: unknown }).model = model;
     return { bytes: 0, detail: { sessionSeconds: (t1 - t0) / 1000, forwardSeconds: (t2 - t1) / 1000, promptTokens: inputs.input_ids.dims.at(-1) ?? 0 } };

@@ -13,8 +13,9 @@
  *   app read       serveStored + storeFetch, each served model file into one ArrayBuffer;
  *   raw read       cache.match, then arrayBuffer (transformers.js on a hit);
  *   app ready      the app's Engine.load on a stored model (re-checks every chunk's digest, from_pretrained
- *                  through storeFetch, one warm-up forward pass), per backend;
- *   raw ready      AutoTokenizer + AutoModelForCausalLM.from_pretrained from the cache, one forward pass.
+ *                  through storeFetch, on WebGPU one warm-up forward pass), per backend;
+ *   raw ready      AutoTokenizer + AutoModelForCausalLM.from_pretrained from the cache, and the same
+ *                  forward pass where the app makes one.
  * During every step the RSS of Chromium's processes is sampled (process-rss.ts); after a ready step
  * it is read again with the model held, and once more after the worker has ended.
  *
