@@ -243,6 +243,19 @@ function overBudget(reader: WireReader, options: SamplingOptions): boolean {
   return !reader.inAnswer && pastBudget(reader.reasoningChunks, options.thinkingBudget, false);
 }
 
+/**
+ * Reads framed events into `reader` one at a time, handing each event's text to `deliver`, and stops
+ * after the first event at which `proceed` says no: a thinking budget is kept to the event, however
+ * many events one network read holds. Returns whether reading may go on.
+ */
+function readEvents(reader: WireReader, events: readonly WireEvent[], deliver: (text: string) => void, proceed: () => boolean): boolean {
+  for (const event of events) {
+    deliver(reader.read([event]));
+    if (!proceed()) return false;
+  }
+  return true;
+}
+
 /** 'end': the body ended; 'dropped': the connection closed or was aborted; 'stopped': the reader asked to stop. */
 type BodyEnd = 'end' | 'dropped' | 'stopped';
 
@@ -417,34 +430,26 @@ export class RemoteEngine {
       return extra ? Object.assign(body, extra) : body;
     };
 
-    /**
-     * Streams one request into `reader`, an event at a time: the client closes it at the event that
-     * takes the thinking past the budget, however many events one network read holds.
-     */
+    /** Streams one request into `reader`; the client closes it at the event past the thinking budget. */
     const leg = (reader: WireReader, body: Record<string, unknown>) =>
       this.withController(async (controller): Promise<BodyEnd> => {
         const response = await this.post(body, controller);
         if (!response) return 'stopped';
         const frames = new WireFrames(preset.framing);
-        const readEvents = (events: WireEvent[]): boolean => {
-          for (const event of events) {
-            deliver(reader.read([event]));
-            if (reader.error !== null) return false;
-            if (!reader.inAnswer && pastBudget(reader.reasoningChunks, budget, budgetFields !== null)) {
-              budgetHit = true;
-              return false;
-            }
-          }
-          return true;
+        const proceed = (): boolean => {
+          if (reader.error !== null) return false;
+          if (reader.inAnswer || !pastBudget(reader.reasoningChunks, budget, budgetFields !== null)) return true;
+          budgetHit = true;
+          return false;
         };
         const end = await readBody(response, preset.framing, controller, (text) => {
           if (!started) {
             started = true;
             handlers.onStarted?.(0);
           }
-          return readEvents(frames.push(text));
+          return readEvents(reader, frames.push(text), deliver, proceed);
         });
-        if (end !== 'stopped') readEvents(frames.finish());
+        if (end !== 'stopped') readEvents(reader, frames.finish(), deliver, proceed);
         deliver(reader.finish());
         return end;
       });
@@ -549,10 +554,14 @@ export class RemoteEngine {
     };
     const frames = new WireFrames(preset.framing);
     const readAll = (events: WireEvent[]) => {
-      for (const run of runs) {
-        on.deliver(run, run.reader.read(events));
-        // vLLM ends each choice as it finishes; the store can count its answer at once.
-        if (on.check(run) && run.reader.finishReason !== null) on.end(run, endOf(run.reader));
+      // Event by event, so each path's budget is kept to the event (see readEvents). A path that has
+      // ended still reads on: the usage chunk, after every choice, is what counts them all.
+      for (const event of events) {
+        for (const run of runs) {
+          on.deliver(run, run.reader.read([event]));
+          // vLLM ends each choice as it finishes; the store can count its answer at once.
+          if (on.check(run) && run.reader.finishReason !== null) on.end(run, endOf(run.reader));
+        }
       }
     };
     await this.withController(async (controller) => {
@@ -581,10 +590,11 @@ export class RemoteEngine {
       this.withController(async (controller) => {
         const response = await this.post(requestBody(preset, config, turns, { ...options, seed: seeds[run.index] }), controller);
         if (!response) return;
-        const bodyEnd = await readBody(response, preset.framing, controller, (text) => {
-          on.deliver(run, run.reader.push(text));
-          return on.check(run);
-        });
+        const frames = new WireFrames(preset.framing);
+        const deliver = (text: string) => on.deliver(run, text);
+        const proceed = () => on.check(run);
+        const bodyEnd = await readBody(response, preset.framing, controller, (text) => readEvents(run.reader, frames.push(text), deliver, proceed));
+        if (bodyEnd !== 'stopped') readEvents(run.reader, frames.finish(), deliver, proceed);
         on.deliver(run, run.reader.finish());
         on.settle(run, bodyEnd);
       });

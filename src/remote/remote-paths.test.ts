@@ -24,11 +24,11 @@ async function serve(options: EngineServerOptions): Promise<{ s: EngineServer; e
   return { s: server, engine: new RemoteEngine({ baseUrl: server.url, engine: options.engine, model }, { origin: ORIGIN }) };
 }
 
-async function sample(engine: RemoteEngine, seeds: number[], onDelta?: (path: number) => void) {
+async function sample(engine: RemoteEngine, seeds: number[], onDelta?: (path: number) => void, options: SamplingOptions = SAMPLING) {
   const raw = seeds.map(() => '');
   const ends: (PathEnd | undefined)[] = seeds.map(() => undefined);
   let doneCalls = 0;
-  const stats = await engine.generatePaths(TURNS, SAMPLING, seeds, {
+  const stats = await engine.generatePaths(TURNS, options, seeds, {
     onDelta(path, text) {
       raw[path] += text;
       onDelta?.(path);
@@ -128,6 +128,23 @@ describe('generatePaths with one request per path', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(chatRequests(s)).toHaveLength(PARALLEL_REQUESTS);
     expect(s.aborted).toBe(PARALLEL_REQUESTS);
+  });
+});
+
+describe('a thinking budget on paths', () => {
+  // The stand-ins answer without delays, so a whole body can arrive in one network read: the budget
+  // must hold to the event all the same.
+  it.each([
+    ['llama-server', 'one request per path'],
+    ['vllm', 'one request with n'],
+  ] as const)('%s (%s): each path ends at its budget', async (engine) => {
+    const { engine: remote } = await serve({ engine });
+    const got = await sample(remote, [1, 2], undefined, { ...SAMPLING, thinkingBudget: 1 });
+    expect(got.ends.map((e) => [e?.reason, e?.thinkingBudgetHit])).toEqual([
+      ['length', true],
+      ['length', true],
+    ]);
+    expect(got.thinking).toEqual(['Okay, 2 + 2.', 'Okay, 2 + 2.']);
   });
 });
 
