@@ -135,9 +135,9 @@ describe('a thinking budget on paths', () => {
   // The stand-ins answer without delays, so a whole body can arrive in one network read: the budget
   // must hold to the event all the same.
   it.each([
-    ['llama-server', 'one request per path'],
-    ['vllm', 'one request with n'],
-  ] as const)('%s (%s): each path ends at its budget', async (engine) => {
+    { engine: 'llama-server', how: 'one request per path' },
+    { engine: 'vllm', how: 'one request with n' },
+  ] as const)('$engine ($how): each path ends at its budget', async ({ engine }) => {
     const { engine: remote } = await serve({ engine });
     const got = await sample(remote, [1, 2], undefined, { ...SAMPLING, thinkingBudget: 1 });
     expect(got.ends.map((e) => [e?.reason, e?.thinkingBudgetHit])).toEqual([
