@@ -12,6 +12,7 @@
 import type { ChatTurn, ErrorCode, GenerationStats, PathsStats, SamplingOptions, StopReason } from '../../workers/protocol';
 import { CONFIDENCE_TOP_K } from '../../workers/path-confidence';
 import { InferenceError, type GenerateHandlers, type PathsHandlers } from '../engine/client';
+import { authHeaders } from './auth';
 import { continuePlan, type ContinuePlan } from './continue-reply';
 import { closingText, pastBudget, refusedBudgetFields, serverBudgetFields } from './thinking-budget';
 import { normalizeBaseUrl, PRESETS, type EngineId, type EnginePreset } from './presets';
@@ -93,11 +94,9 @@ export function checkAddress(baseUrl: string, origin: string | null): URL {
   return url;
 }
 
+/** A chat request's headers: JSON, and the key of the server this request's URL is built for. */
 function headersFor(config: RemoteConfig): Record<string, string> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  // The key goes only to the server it belongs to: this request's URL is built from the same config.
-  if (config.apiKey) headers.Authorization = `Bearer ${config.apiKey}`;
-  return headers;
+  return { 'Content-Type': 'application/json', ...authHeaders(config.apiKey) };
 }
 
 function unreachable(preset: EnginePreset, url: string, origin: string | null, detail?: string): RemoteError {
@@ -197,11 +196,9 @@ export async function listModels(config: Omit<RemoteConfig, 'model'>, env: Remot
   const preset = PRESETS[config.engine];
   const base = checkAddress(config.baseUrl, env.origin);
   const url = `${base.href.replace(/\/+$/, '')}${preset.modelsPath}`;
-  const headers = headersFor({ ...config, model: '' });
-  delete headers['Content-Type'];
   let response: Response;
   try {
-    response = await env.fetch(url, { headers });
+    response = await env.fetch(url, { headers: authHeaders(config.apiKey) });
   } catch (error) {
     throw unreachable(preset, base.origin, env.origin, String(error));
   }

@@ -28,6 +28,7 @@
  */
 import type { ChatTurn } from '../../workers/protocol';
 import { estimatePromptTokens } from '../chat/context-budget';
+import { authHeaders } from './auth';
 import { normalizeBaseUrl, PRESETS, type EngineId } from './presets';
 
 export interface ServerContext {
@@ -95,7 +96,7 @@ const SOURCES: Partial<Record<EngineId, string>> = {
 /** Reads the context the server gives `config.model`, or null where it says nothing usable. Never throws. */
 export async function learnContext(config: LimitsConfig, fetcher: typeof fetch = (...args) => globalThis.fetch(...args)): Promise<ServerContext | null> {
   const base = normalizeBaseUrl(config.baseUrl);
-  const headers: Record<string, string> = config.apiKey ? { Authorization: `Bearer ${config.apiKey}` } : {};
+  const headers = authHeaders(config.apiKey);
   const read = async (path: string, body?: Json): Promise<unknown> => {
     try {
       const init: RequestInit = body
