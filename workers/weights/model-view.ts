@@ -3,7 +3,8 @@ import type { Dtype, ModelSource } from '../protocol';
 import { generationConfig, parseGenaiConfig, transformersConfig, type GenaiModel } from './genai-config';
 import { DTYPE_SUFFIX, externalChunkName, isExternalData, type ModelManifest } from './manifest';
 import { ELEM_FLOAT16, graphInputTypes, graphOpTypes } from './onnx-graph-info';
-import { assertDataFits, listExternalTensors, planParts, rewriteExternalData, type DataPart } from './onnx-external';
+import { assertDataFits, listExternalTensors, planParts, rewriteExternalData, type DataPart, type ExternalTensor } from './onnx-external';
+import { blobSource, externalizeInline } from './onnx-inline';
 import { getFile, readFile, type StoredFile } from './store';
 import { serveModel, type ServedEntry } from './store-fetch';
 
@@ -26,13 +27,10 @@ export interface Served {
   attention: 'group-query' | 'other';
 }
 
-/** Graphs up to this size are read to learn their attention op; larger ones hold their weights inline. */
+/** A graph with data files beside it is read to learn its attention op up to this size. */
 const INSPECT_GRAPH_BYTES = 64 * 1024 * 1024;
 
-async function attentionOf(graph: StoredFile): Promise<Served['attention']> {
-  if (graph.size > INSPECT_GRAPH_BYTES) return 'other';
-  return graphOpTypes(await bytesOf(graph)).has('GroupQueryAttention') ? 'group-query' : 'other';
-}
+const attentionIn = (graph: Uint8Array): Served['attention'] => (graphOpTypes(graph).has('GroupQueryAttention') ? 'group-query' : 'other');
 
 const encoder = new TextEncoder();
 const json = (value: object) => encoder.encode(JSON.stringify(value, null, 2));
@@ -54,21 +52,11 @@ async function bytesOf(file: StoredFile): Promise<Uint8Array> {
 const isGraph = (path: string) => path.endsWith('.onnx');
 
 /**
- * The graph's external data as ≤ `partBytes` parts named for transformers.js, and the graph rewritten
- * to read them, served under `graphPath`. Every data file the graph names must be in the plan and big
- * enough for what the graph reads from it.
+ * The data files a graph's external tensors name, from the plan: each must be there and big enough
+ * for what the graph reads from it.
  */
-async function splitData(
-  manifest: ModelManifest,
-  graph: StoredFile,
-  graphPath: string,
-  partBytes: number,
-  entries: Map<string, ServedEntry>,
-): Promise<number> {
-  const bytes = await bytesOf(graph);
-  const tensors = listExternalTensors(bytes);
+async function dataSources(manifest: ModelManifest, graph: StoredFile, tensors: readonly ExternalTensor[]): Promise<Map<string, StoredFile>> {
   const folder = dirName(graph.path);
-  const parts: DataPart[] = [];
   const sources = new Map<string, StoredFile>();
   for (const location of [...new Set(tensors.map((t) => t.location))].sort()) {
     const path = folder ? `${folder}/${location}` : location;
@@ -81,9 +69,21 @@ async function splitData(
     const file = await stored(manifest, path);
     assertDataFits(tensors, { name: location, size: file.size });
     sources.set(location, file);
+  }
+  return sources;
+}
+
+/**
+ * Serves `graph`'s external data, read from `sources`, as <= `partBytes` parts named for
+ * transformers.js, and the graph rewritten to read them under `graphPath`. Returns the part count.
+ */
+function serveParts(graph: Uint8Array, sources: ReadonlyMap<string, StoredFile>, graphPath: string, partBytes: number, entries: Map<string, ServedEntry>): number {
+  const tensors = listExternalTensors(graph);
+  const parts: DataPart[] = [];
+  for (const location of [...sources.keys()].sort()) {
     parts.push(...planParts(tensors.filter((t) => t.location === location), partBytes, (i) => externalChunkName(baseName(graphPath), parts.length + i)));
   }
-  entries.set(graphPath, { kind: 'bytes', bytes: rewriteExternalData(bytes, parts) });
+  entries.set(graphPath, { kind: 'bytes', bytes: rewriteExternalData(graph, parts) });
   for (const part of parts) {
     const file = sources.get(part.source);
     if (file) entries.set(`${dirName(graphPath)}/${part.name}`, { kind: 'range', file, start: part.start, end: part.end });
@@ -91,17 +91,37 @@ async function splitData(
   return parts.length;
 }
 
-/** A transformers.js layout is served as stored, unless a data file is too large to hand over whole. */
+/** A stored graph and its data files served as <= `partBytes` parts; returns the graph's bytes and the part count. */
+async function splitData(manifest: ModelManifest, graph: StoredFile, graphPath: string, partBytes: number, entries: Map<string, ServedEntry>) {
+  const bytes = await bytesOf(graph);
+  const sources = await dataSources(manifest, graph, listExternalTensors(bytes));
+  return { bytes, dataChunks: serveParts(bytes, sources, graphPath, partBytes, entries) };
+}
+
+/**
+ * A graph with its weights inline, served as a small graph whose initializers are external data in
+ * the stored file itself (see onnx-inline.ts): ORT then never holds the whole file in its heap.
+ */
+async function splitInline(graph: StoredFile, graphPath: string, partBytes: number, entries: Map<string, ServedEntry>) {
+  const { graph: bytes } = await externalizeInline(blobSource(await readFile(graph)), baseName(graph.path));
+  return { bytes, dataChunks: serveParts(bytes, new Map([[baseName(graph.path), graph]]), graphPath, partBytes, entries) };
+}
+
+/**
+ * A transformers.js layout: a graph with inline weights is served with them as external data; one
+ * with data files as stored, unless a data file is too large to hand over whole.
+ */
 async function serveTransformersJs(manifest: ModelManifest, partBytes: number): Promise<Served> {
   const graphPath = `onnx/model${DTYPE_SUFFIX[manifest.dtype]}.onnx`;
+  const graph = await stored(manifest, graphPath);
   const entries = new Map<string, ServedEntry>();
-  let dataChunks = manifest.externalDataChunks;
   const data = manifest.files.filter((f) => f.path.startsWith(`${graphPath}_data`));
-  if (data.some((f) => (f.size ?? 0) > partBytes)) {
-    dataChunks = await splitData(manifest, await stored(manifest, graphPath), graphPath, partBytes, entries);
-  }
+  let served: { bytes: Uint8Array | null; dataChunks: number } = { bytes: null, dataChunks: manifest.externalDataChunks };
+  if (data.length === 0) served = await splitInline(graph, graphPath, partBytes, entries);
+  else if (data.some((f) => (f.size ?? 0) > partBytes)) served = await splitData(manifest, graph, graphPath, partBytes, entries);
   serveModel(manifest, entries);
-  return { dtype: manifest.dtype, dataChunks, attention: await attentionOf(await stored(manifest, graphPath)) };
+  const inspectable = served.bytes ?? (graph.size <= INSPECT_GRAPH_BYTES ? await bytesOf(graph) : null);
+  return { dtype: manifest.dtype, dataChunks: served.dataChunks, attention: inspectable ? attentionIn(inspectable) : 'other' };
 }
 
 /** The dtype a GenAI graph computes in: float16 KV and activations or float32, 4-bit weights or not. */
@@ -155,8 +175,7 @@ async function serveGenai(manifest: ModelManifest, partBytes: number): Promise<S
     throw new ExplainedError('unsupported', `${at('genai_config.json')} names the model file ${config.filename}, which the folder does not have.`);
   }
   const entries = new Map<string, ServedEntry>();
-  const graph = await stored(manifest, graphPath);
-  const dataChunks = await splitData(manifest, graph, 'onnx/model.onnx', partBytes, entries);
+  const { bytes, dataChunks } = await splitData(manifest, await stored(manifest, graphPath), 'onnx/model.onnx', partBytes, entries);
   // The folder's other files (tokenizer, chat template, configs) where transformers.js looks: the root.
   for (const f of manifest.files) {
     const name = f.path.slice(folder ? folder.length + 1 : 0);
@@ -165,7 +184,7 @@ async function serveGenai(manifest: ModelManifest, partBytes: number): Promise<S
   entries.set('config.json', { kind: 'bytes', bytes: json(transformersConfig(config, dataChunks)) });
   if (!entries.has('generation_config.json')) entries.set('generation_config.json', { kind: 'bytes', bytes: json(generationConfig(config)) });
   serveModel(manifest, entries);
-  return { dtype: 'fp32', dataChunks, attention: await attentionOf(graph) };
+  return { dtype: 'fp32', dataChunks, attention: attentionIn(bytes) };
 }
 
 /** Makes the stored model loadable by transformers.js through storeFetch, and says how to ask for it. */

@@ -36,7 +36,7 @@ function readVarint(bytes: Uint8Array, pos: number): [value: number, next: numbe
   throw malformed(`bad varint at byte ${pos}`);
 }
 
-function writeVarint(value: number): number[] {
+export function writeVarint(value: number): number[] {
   const out: number[] = [];
   let v = value;
   while (v >= 0x80) {
@@ -47,28 +47,36 @@ function writeVarint(value: number): number[] {
   return out;
 }
 
+/**
+ * The field whose tag starts at `pos`. Its `end` may lie past the bytes given, so a header read from
+ * the start of a field says how long the field is without its value being in memory.
+ */
+export function readField(bytes: Uint8Array, pos: number): Field {
+  const [tag, afterTag] = readVarint(bytes, pos);
+  const wire = tag % 8;
+  const number = Math.floor(tag / 8);
+  let valueStart = afterTag;
+  let end: number;
+  let varint = 0;
+  if (wire === WIRE_VARINT) [varint, end] = readVarint(bytes, afterTag);
+  else if (wire === WIRE_I64) end = afterTag + 8;
+  else if (wire === WIRE_I32) end = afterTag + 4;
+  else if (wire === WIRE_LEN) {
+    const [length, afterLength] = readVarint(bytes, afterTag);
+    valueStart = afterLength;
+    end = afterLength + length;
+  } else throw malformed(`unsupported wire type ${wire} at byte ${pos}`);
+  return { number, wire, start: pos, valueStart, end, varint };
+}
+
 export function readFields(bytes: Uint8Array): Field[] {
   const fields: Field[] = [];
   let pos = 0;
   while (pos < bytes.length) {
-    const start = pos;
-    const [tag, afterTag] = readVarint(bytes, pos);
-    const wire = tag % 8;
-    const number = Math.floor(tag / 8);
-    let valueStart = afterTag;
-    let end: number;
-    let varint = 0;
-    if (wire === WIRE_VARINT) [varint, end] = readVarint(bytes, afterTag);
-    else if (wire === WIRE_I64) end = afterTag + 8;
-    else if (wire === WIRE_I32) end = afterTag + 4;
-    else if (wire === WIRE_LEN) {
-      const [length, afterLength] = readVarint(bytes, afterTag);
-      valueStart = afterLength;
-      end = afterLength + length;
-    } else throw malformed(`unsupported wire type ${wire} at byte ${start}`);
-    if (end > bytes.length) throw malformed(`field ${number} runs past the end at byte ${start}`);
-    fields.push({ number, wire, start, valueStart, end, varint });
-    pos = end;
+    const field = readField(bytes, pos);
+    if (field.end > bytes.length) throw malformed(`field ${field.number} runs past the end at byte ${pos}`);
+    fields.push(field);
+    pos = field.end;
   }
   return fields;
 }
