@@ -93,7 +93,7 @@ export const CATALOG: readonly CatalogModel[] = [
  */
 export function dtypePreference(device: 'webgpu' | 'wasm', shaderF16: boolean): Dtype[] {
   if (device === 'webgpu') return shaderF16 ? ['q4f16', 'q4', 'fp16', 'fp32'] : ['q4', 'fp32'];
-  // q4f16 last: the one 1.5B file small enough for ORT's 4 GiB heap (fit.ts picks the first that fits).
+  // q4f16 last: float16 runs through ORT's CPU casts there (fit.ts picks the first that fits).
   return ['q8', 'q4', 'q4f16', 'fp32'];
 }
 

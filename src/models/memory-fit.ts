@@ -23,6 +23,9 @@ import type { LoadState } from './model-store';
  * - WASM: wasm32 addresses 4 GiB, and ONNX Runtime keeps the weights, the cache and its working memory
  *   there; 1 GiB of it is left for the runtime itself (code, activations, a chunk's attention scores,
  *   fragmentation), 3 GiB for the estimate. Where the browser reports less RAM, that bounds it too.
+ *   The weights count once: a file with its weights inline is handed to ORT as external data
+ *   (workers/weights/onnx-inline.ts), so the heap never holds the file beside the tensors parsed from
+ *   it (`npm run bench -- real-size`: the 1.92 GB q4 1.5B now loads, holding 1.1x its size once ready).
  * - WebGPU: `navigator.deviceMemory` (Chromium only; GB rounded down to a power of two and capped, so a
  *   lower bound: the cap was 8 for years, this project's Chromium 156 says 16 on a 23 GB machine), of
  *   which ¾ may go to the model: the system and browser keep the rest (Apple's recommended GPU working
@@ -81,9 +84,7 @@ export interface MemoryEstimate {
   logits: number;
   /** One layer's keys (or values) at `context`: the largest KV tensor. */
   largestKvTensor: number;
-  /** 2 on WASM: ORT holds the model's bytes and the weights parsed from them in its one heap. */
-  weightCopies: 1 | 2;
-  /** weightCopies × weights + kvCopies × kvCache + logits */
+  /** weights + kvCopies × kvCache + logits */
   total: number;
 }
 
@@ -125,12 +126,7 @@ export function kvUpdateFor(model: Pick<CatalogModel, 'attention'>, device: Devi
   return device === 'webgpu' && model.attention === 'group-query' ? 'in-place' : 'per-step';
 }
 
-/**
- * `device` 'wasm' counts the weights twice: ORT copies the whole model file into the WebAssembly heap
- * and builds its initializers there beside it (tools/bench real-size: a 1.92 GB inline q4 1.5B fails
- * with std::bad_alloc at session creation, the 1.36 GB q4f16 loads, peaking at 3.6x the file in RSS).
- */
-export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number, maxBuffer: number, kv: KvUpdate, device: Device = 'webgpu'): MemoryEstimate {
+export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number, maxBuffer: number, kv: KvUpdate): MemoryEstimate {
   const weights = model.sizes[dtype];
   if (weights === undefined) throw new Error(`No ${dtype} weights to estimate.`);
   const arch = model.architecture;
@@ -139,8 +135,7 @@ export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number,
   const logits = chunk * arch.vocabSize * LOGIT_BYTES;
   const largestKvTensor = arch.kvHeads * context * headDim(arch) * activationBytes(dtype);
   const kvCopies = kv === 'in-place' ? 1 : 2;
-  const weightCopies = device === 'wasm' ? 2 : 1;
-  return { context, weights, kvCache, kvCopies, chunk, logits, largestKvTensor, weightCopies, total: weightCopies * weights + kvCopies * kvCache + logits };
+  return { context, weights, kvCache, kvCopies, chunk, logits, largestKvTensor, total: weights + kvCopies * kvCache + logits };
 }
 
 /** Why `estimate` does not fit `budget`, or null when it does. */
@@ -157,7 +152,7 @@ export function fitContext(model: ModelFacts, dtype: Dtype, budget: MemoryBudget
   if (steps.length === 0) steps.push(model.contextLength);
   let fitted: MemoryEstimate | null = null;
   for (const context of steps) {
-    const estimate = estimateMemory(model, dtype, context, budget.maxBuffer, kv, budget.device);
+    const estimate = estimateMemory(model, dtype, context, budget.maxBuffer, kv);
     const over = overrun(estimate, budget);
     if (over) return { context: fitted?.context ?? null, estimate: fitted ?? estimate, budget, limit: over };
     fitted = estimate;
