@@ -124,6 +124,24 @@ describe.each([
     expect(await storedSha256()).toBe(sha256);
   });
 
+  it('resumes a record of an earlier build, whose chunk digests are SHA-256, checking each chunk by it', async () => {
+    await interruptAfter(3);
+    const sha256Of = async (i: number) => createHash('sha256').update(new Uint8Array(await db.chunks.get(`${remote.key}#${i}`)!.arrayBuffer())).digest('hex');
+    const chunkDigests = await Promise.all([0, 1, 2].map(sha256Of));
+    // Chunk 1 is damaged on disk: the resume keeps chunk 0 and downloads from chunk 1.
+    const damaged = new Uint8Array(await db.chunks.get(`${remote.key}#1`)!.arrayBuffer());
+    damaged[11]! ^= 0x04;
+    db.chunks.set(`${remote.key}#1`, new Blob([damaged]));
+    db.files.set(remote.key, { ...record(), chunkDigests, hashState: null });
+    const starts = serve();
+    const file = await ensureStored(remote, () => {});
+    expect(starts).toEqual([CHUNK]);
+    expect(file.complete).toBe(true);
+    expect(file.chunkDigests[0]).toBe(chunkDigests[0]);
+    expect(file.chunkDigests.slice(1).every((d) => d.startsWith('xxh64:'))).toBe(true);
+    expect(await storedSha256()).toBe(sha256);
+  });
+
   it('when hashing stored chunks again, downloads again from the first one that is damaged', async () => {
     await interruptAfter(3);
     const damaged = new Uint8Array(await db.chunks.get(`${remote.key}#1`)!.arrayBuffer());

@@ -1,5 +1,5 @@
 import { ExplainedError, httpFailure } from '../errors';
-import { hexDigest } from './digest';
+import { matchesDigest } from './digest';
 import { startFileHash } from './file-hash';
 import { Sha256, sha256FromEtag } from './sha256';
 import {
@@ -122,7 +122,7 @@ async function repairDamaged(remote: RemoteFile, file: StoredFile, onProgress: P
     const response = await fetch(remote.url, { headers: { Range: `bytes=${start}-${start + length - 1}` }, cache: 'no-store' });
     if (!response.ok) throw httpFailure(response.status, remote.url);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (response.status !== 206 || bytes.length !== length || (await hexDigest(bytes)) !== file.chunkDigests[index]) {
+    if (response.status !== 206 || bytes.length !== length || !(await matchesDigest(bytes, file.chunkDigests[index]))) {
       // The host no longer serves the bytes that were verified before: fetch the whole file anew.
       return downloadMissing(remote, await restart(file), onProgress);
     }
@@ -137,7 +137,7 @@ async function intactChunk(file: StoredFile, index: number): Promise<Uint8Array 
   const blob = await getChunk(file.key, index);
   if (blob?.size !== chunkLength(file, index)) return null;
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  return (await hexDigest(bytes)) === file.chunkDigests[index] ? bytes : null;
+  return (await matchesDigest(bytes, file.chunkDigests[index])) ? bytes : null;
 }
 
 /** Indexes of stored chunks whose length or digest is not what was recorded when they arrived. */
@@ -260,12 +260,12 @@ async function streamIntoStore(response: Response, initial: StoredFile, from: Sh
   const unrecorded: Promise<void>[] = [];
   const store = async (bytes: Uint8Array) => {
     const index = next++;
-    // In this order: the digest and the Blob copy the bytes as they start; the hash may then take them.
-    const landed = Promise.all([hexDigest(bytes), putChunk(file.key, index, bytes), hash.update(bytes)]);
+    // In this order: the Blob copies the bytes as it starts; the hash (and the chunk's digest) may then take them.
+    const landed = Promise.all([putChunk(file.key, index, bytes), hash.update(bytes)]);
     landed.catch(() => {}); // awaited in order below; until then its failure is not "unhandled"
     recorded = recorded.then(async () => {
-      const [hex, , state] = await landed;
-      file = { ...file, storedChunks: index + 1, chunkDigests: [...file.chunkDigests, hex], hashState: state };
+      const [, { state, digest }] = await landed;
+      file = { ...file, storedChunks: index + 1, chunkDigests: [...file.chunkDigests, digest], hashState: state };
       await putFile(file);
     });
     unrecorded.push(recorded);

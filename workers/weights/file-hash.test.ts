@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chunkDigest } from './digest';
 import { startFileHash } from './file-hash';
 import { InThreadWorker } from './in-thread-worker';
 import { Sha256 } from './sha256';
@@ -10,13 +11,15 @@ describe('startFileHash in a worker', () => {
   beforeEach(() => vi.stubGlobal('Worker', InThreadWorker));
   afterEach(() => vi.unstubAllGlobals());
 
-  it('continues the given hash, answers each chunk with the state after it, and takes the chunks', async () => {
+  it('continues the given hash, answers each chunk with the state after it and its digest, and takes the chunks', async () => {
     const data = new Uint8Array(randomBytes(300_000));
     const hash = startFileHash((await Sha256.create()).update(data.subarray(0, 1000)));
     const chunks = [data.slice(1000, 70_000), data.slice(70_000)];
-    const states = await Promise.all(chunks.map((c) => hash.update(c)));
+    const digests = await Promise.all(chunks.map((c) => chunkDigest(c)));
+    const replies = await Promise.all(chunks.map((c) => hash.update(c)));
     expect(chunks.map((c) => c.byteLength)).toEqual([0, 0]); // transferred, not copied
-    expect((await Sha256.load(states[0]))?.update(data.subarray(70_000)).hex()).toBe(reference(data));
+    expect(replies.map((r) => r.digest)).toEqual(digests);
+    expect((await Sha256.load(replies[0]?.state))?.update(data.subarray(70_000)).hex()).toBe(reference(data));
     expect(await hash.hex()).toBe(reference(data));
     hash.close();
   });

@@ -1,29 +1,36 @@
+import { chunkDigest } from './digest';
 import { Sha256, type Sha256State } from './sha256';
 
 /**
- * A download's whole-file hash, fed chunk by chunk. In a browser it runs in a worker of its own, so
- * hashing (the costliest step of storing a chunk) runs beside the thread that reads the body and
- * writes IndexedDB instead of between its reads; where there are no workers (Node, unit tests) it
- * runs inline.
+ * A download's whole-file hash, fed chunk by chunk, with each chunk's own digest. In a browser it
+ * runs in a worker of its own, so hashing (the costliest step of storing a chunk) runs beside the
+ * thread that reads the body and writes IndexedDB instead of between its reads; where there are no
+ * workers (Node, unit tests) it runs inline.
  */
 export interface FileHash {
   /**
-   * Hashes `bytes` and resolves with the state after them. Their buffer may be transferred away:
-   * whatever else reads them (the chunk's Blob, its digest) must have taken its copy before.
+   * Hashes `bytes` and resolves with the state after them and their chunk digest. Their buffer may
+   * be transferred away: whatever else reads them (the chunk's Blob) must have taken its copy before.
    */
-  update(bytes: Uint8Array): Promise<Sha256State>;
+  update(bytes: Uint8Array): Promise<ChunkHashed>;
   /** Finishes the hash: lowercase hex. */
   hex(): Promise<string>;
   close(): void;
 }
 
+/** The whole-file hash's state after a chunk, and the chunk's digest (digest.ts). */
+export interface ChunkHashed {
+  state: Sha256State;
+  digest: string;
+}
+
 export type FileHashRequest = { kind: 'start'; state: Sha256State } | { kind: 'update'; bytes: Uint8Array } | { kind: 'hex' };
-export type FileHashReply = { kind: 'state'; state: Sha256State } | { kind: 'hex'; hex: string } | { kind: 'error'; message: string };
+export type FileHashReply = ({ kind: 'state' } & ChunkHashed) | { kind: 'hex'; hex: string } | { kind: 'error'; message: string };
 
 /** Continues `from` (a new hash, or one rebuilt from stored chunks); `from` is not to be used afterwards. */
 export function startFileHash(from: Sha256): FileHash {
   if (typeof Worker === 'undefined') {
-    return { update: async (bytes) => from.update(bytes).save(), hex: async () => from.hex(), close: () => {} };
+    return { update: async (bytes) => ({ digest: await chunkDigest(bytes), state: from.update(bytes).save() }), hex: async () => from.hex(), close: () => {} };
   }
   return new WorkerFileHash(from.save());
 }
@@ -60,10 +67,10 @@ class WorkerFileHash implements FileHash {
     });
   }
 
-  async update(bytes: Uint8Array): Promise<Sha256State> {
+  async update(bytes: Uint8Array): Promise<ChunkHashed> {
     const reply = await this.request({ kind: 'update', bytes }, [bytes.buffer]);
     if (reply.kind !== 'state') throw new Error(`The hash worker answered ${reply.kind} to an update`);
-    return reply.state;
+    return { state: reply.state, digest: reply.digest };
   }
 
   async hex(): Promise<string> {

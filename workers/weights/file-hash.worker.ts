@@ -1,5 +1,6 @@
-// The worker side of file-hash.ts: one download's whole-file hash, requests handled in order.
+// The worker side of file-hash.ts: one download's whole-file hash and its chunks' digests, requests handled in order.
 import type { FileHashReply, FileHashRequest } from './file-hash';
+import { chunkDigest } from './digest';
 import { Sha256 } from './sha256';
 
 let hash: Sha256 | null = null;
@@ -14,7 +15,7 @@ async function handle(request: FileHashRequest): Promise<void> {
     return;
   }
   if (!hash) throw new Error('no hash was started');
-  if (request.kind === 'update') post({ kind: 'state', state: hash.update(request.bytes).save() });
+  if (request.kind === 'update') post({ kind: 'state', digest: await chunkDigest(request.bytes), state: hash.update(request.bytes).save() });
   else post({ kind: 'hex', hex: hash.hex() });
 }
 
