@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { sendMessage, turnOnConsensus, waitForChat, waitForReply } from './harness/app';
 import { expectThinking, openForm, remoteSuite } from './harness/remote';
+import { readStoredChats } from './harness/stored-chats';
 import { downloadText } from './share-helpers';
 
 const KEY = 'sk-e2e-7f3a9c-secret';
@@ -65,18 +66,7 @@ describe('connect a server', () => {
     expect(json.text).not.toContain(KEY);
     expect(json.text).not.toContain(server.url);
     expect(json.text).not.toContain(new URL(server.url).port);
-    const records = await page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const request = indexedDB.open('ponder-conversations');
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            const all = request.result.transaction('conversations').objectStore('conversations').getAll();
-            all.onsuccess = () => resolve(JSON.stringify(all.result));
-            all.onerror = () => reject(all.error);
-          };
-        }),
-    );
+    const records = JSON.stringify(await readStoredChats(page));
     expect(records).toContain('The answer is');
     expect(records).not.toContain(KEY);
     expect(records).not.toContain(server.url);

@@ -39,3 +39,21 @@ export async function storeChats(page: Page, chats: readonly StoredChat[]): Prom
   }, rows);
   await page.reload();
 }
+
+/** Every chat record the app has saved (IndexedDB `ponder-conversations`), as stored; none before the first. */
+export function readStoredChats<Message = unknown>(page: Page): Promise<Array<{ messages: Message[] }>> {
+  return page.evaluate(
+    () =>
+      new Promise<Array<{ messages: Message[] }>>((resolve, reject) => {
+        const request = indexedDB.open('ponder-conversations');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('conversations')) return resolve([]);
+          const all = db.transaction('conversations').objectStore('conversations').getAll();
+          all.onsuccess = () => resolve(all.result as Array<{ messages: Message[] }>);
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
