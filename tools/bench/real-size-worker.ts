@@ -127,7 +127,9 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
   'app-read': async ({ source }) => {
     const manifest = await getManifest(source);
     if (!manifest) throw new Error(`${source.repo} has no stored plan for ${source.dtypes.join(',')}`);
+    const t0 = performance.now();
     const served = await serveStored(source, manifest);
+    const serveSeconds = (performance.now() - t0) / 1000;
     const graph = `onnx/model${DTYPE_SUFFIX[served.dtype]}.onnx`;
     const paths = [graph, ...Array.from({ length: served.dataChunks }, (_, i) => `onnx/${externalChunkName(graph.slice(5), i)}`)];
     let bytes = 0;
@@ -137,7 +139,7 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
       bytes += buffer.byteLength;
       parts.push(`${path} ${(buffer.byteLength / 1e6).toFixed(0)} MB`);
     }
-    return { bytes, detail: { parts: parts.join(', ') } };
+    return { bytes, detail: { serveSeconds, parts: parts.join(', ') } };
   },
 
   /** transformers.js on a cache hit: `cache.match(url)`, then the whole body as one ArrayBuffer. */

@@ -22,6 +22,7 @@
  * Settings (environment): BENCH_REALSIZE_LOADS=wasm:q4f16,wasm:q4,webgpu:q4,webgpu:q4f16
  * BENCH_REALSIZE_7B=0 (1: also the ~5 GB 7B GenAI build: download, read-back and what loading it
  * does; `only`: just the 7B)  BENCH_REALSIZE_STEP_TIMEOUT_S=1500
+ * BENCH_REALSIZE_REPS=3 (store steps of the q4f16 file: medians, and quartiles of the ratios)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dtypePreference } from '../../src/models/catalog.ts';
@@ -38,6 +39,7 @@ import {
   type RealSizeModel,
 } from '../fixture/real-size.ts';
 import { startHub, type Hub } from '../hub/index.ts';
+import { median, quantile } from './decode-overhead.ts';
 import { chromiumRss, rssOf, withPeakRss, type ProcessRss } from './process-rss.ts';
 import type { PageReply } from './real-size-page.ts';
 import type { StepArgs, StepResult } from './real-size-worker.ts';
@@ -147,9 +149,19 @@ const LOADS: Load[] = [
   { device: 'webgpu', dtype: 'q4f16' },
 ];
 
+/** Runs the app's step and raw's, in the order given; answers [app, raw]. */
+async function inOrder<T>(appFirst: boolean, app: () => Promise<T>, raw: () => Promise<T>): Promise<[T, T]> {
+  if (appFirst) {
+    const a = await app();
+    return [a, await raw()];
+  }
+  const r = await raw();
+  return [await app(), r];
+}
+
 const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
 
-async function bench15(run: Runner, hub: Hub, model: RealSizeModel, loads: Load[], log: Log): Promise<Record<string, number>> {
+async function bench15(run: Runner, hub: Hub, model: RealSizeModel, loads: Load[], reps: number, log: Log): Promise<Record<string, number>> {
   const repo = `${ORG}/${R1_1_5B_REPO}`;
   /**
    * The app's own dtype preference for the device (no shader-f16 here) when it picks `dtype` from
@@ -165,9 +177,10 @@ async function bench15(run: Runner, hub: Hub, model: RealSizeModel, loads: Load[
   const sizeOf = (dtype: Dtype) => model.files.find((f) => f.path === graphOf(dtype))?.size ?? 0;
   const url = (path: string) => `${hub.url}/${repo}/resolve/main/${path}`;
   const f: Record<string, number> = {};
-  await run.step('clear', { kind: 'clear' });
 
-  // The store: q4f16 (the published default file, 1.37 GB) for the main figures, then the q4 twin (`_q4`).
+  // The store: q4f16 (the published default file, 1.37 GB) for the main figures, `reps` times from
+  // empty stores with app and raw alternating which goes first; then the q4 twin (`_q4`) once, kept
+  // stored beside the last q4f16 for the loads below.
   for (const dtype of ['q4f16', 'q4'] as const) {
     const tag = dtype === 'q4f16' ? '' : '_q4';
     const size = sizeOf(dtype);
@@ -176,24 +189,45 @@ async function bench15(run: Runner, hub: Hub, model: RealSizeModel, loads: Load[
     // The files the app's plan holds (REQUIRED, the OPTIONAL ones the repo has, the graph), so both sides move the same bytes.
     const urls = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', graphOf(dtype)].map(url);
     const src = source('wasm', dtype);
-    const appWrite = await run.step(`${dtype}: app download (ensureModel, dtypes ${src.dtypes.join(',')})`, { kind: 'app-download', source: src });
-    const plain = await run.step(`${dtype}: plain fetch`, { kind: 'plain-fetch', urls });
-    const rawWrite = await run.step(`${dtype}: raw write (transformers.js: arrayBuffer, cache.put)`, { kind: 'raw-write', urls });
-    const appRead = await run.step(`${dtype}: app read (serveStored + storeFetch -> arrayBuffer)`, { kind: 'app-read', source: src });
-    const rawRead = await run.step(`${dtype}: raw read (cache.match -> arrayBuffer)`, { kind: 'raw-read', urls: [url(graphOf(dtype))] });
-    put(f, `realsize_download_mbps_app${tag}`, mbps(appWrite), 1);
-    put(f, `realsize_plain_fetch_mbps${tag}`, mbps(plain), 1);
-    put(f, `realsize_cacheapi_write_mbps${tag}`, mbps(rawWrite), 1);
-    put(f, `realsize_weightstore_read_mbps${tag}`, mbps(appRead), 1);
-    put(f, `realsize_cacheapi_read_mbps${tag}`, mbps(rawRead), 1);
-    put(f, `realsize_weightstore_vs_cacheapi_write_ratio${tag}`, ratio(mbps(appWrite), mbps(rawWrite)));
-    put(f, `realsize_download_vs_plain_fetch_ratio${tag}`, ratio(mbps(appWrite), mbps(plain)));
-    put(f, `realsize_weightstore_vs_cacheapi_read_ratio${tag}`, ratio(mbps(appRead), mbps(rawRead)));
+    const samples = new Map<string, number[]>();
+    const sample = (name: string, value: number | null) => {
+      if (value !== null && Number.isFinite(value)) samples.set(name, [...(samples.get(name) ?? []), value]);
+    };
     const peakOver = (m: Measured) => (ok(m) ? (m.peak.load - m.start.load) / size : null);
-    put(f, `realsize_write_peak_rss_over_file_size_app${tag}`, peakOver(appWrite));
-    put(f, `realsize_write_peak_rss_over_file_size_raw${tag}`, peakOver(rawWrite));
-    put(f, `realsize_read_peak_rss_over_file_size_app${tag}`, peakOver(appRead));
-    put(f, `realsize_read_peak_rss_over_file_size_raw${tag}`, peakOver(rawRead));
+    const times = dtype === 'q4f16' ? reps : 1;
+    for (let rep = 0; rep < times; rep++) {
+      if (dtype === 'q4f16') await run.step(`clear (rep ${rep + 1} of ${times})`, { kind: 'clear' });
+      const appFirst = rep % 2 === 0;
+      const appWrite = () => run.step(`${dtype}: app download (ensureModel, dtypes ${src.dtypes.join(',')})`, { kind: 'app-download', source: src });
+      const rawWrite = () => run.step(`${dtype}: raw write (transformers.js: arrayBuffer, cache.put)`, { kind: 'raw-write', urls });
+      const appRead = () => run.step(`${dtype}: app read (serveStored + storeFetch -> arrayBuffer)`, { kind: 'app-read', source: src });
+      const rawRead = () => run.step(`${dtype}: raw read (cache.match -> arrayBuffer)`, { kind: 'raw-read', urls: [url(graphOf(dtype))] });
+      const [aw, rw] = await inOrder(appFirst, appWrite, rawWrite);
+      const plain = await run.step(`${dtype}: plain fetch`, { kind: 'plain-fetch', urls });
+      const [ar, rr] = await inOrder(appFirst, appRead, rawRead);
+      sample('download_mbps_app', mbps(aw));
+      sample('plain_fetch_mbps', mbps(plain));
+      sample('cacheapi_write_mbps', mbps(rw));
+      sample('weightstore_read_mbps', mbps(ar));
+      sample('cacheapi_read_mbps', mbps(rr));
+      sample('weightstore_vs_cacheapi_write_ratio', ratio(mbps(aw), mbps(rw)));
+      sample('download_vs_plain_fetch_ratio', ratio(mbps(aw), mbps(plain)));
+      sample('weightstore_vs_cacheapi_read_ratio', ratio(mbps(ar), mbps(rr)));
+      sample('write_peak_rss_over_file_size_app', peakOver(aw));
+      sample('write_peak_rss_over_file_size_raw', peakOver(rw));
+      sample('read_peak_rss_over_file_size_app', peakOver(ar));
+      sample('read_peak_rss_over_file_size_raw', peakOver(rr));
+      if (times > 1) log(`  rep ${rep + 1} (${appFirst ? 'app' : 'raw'} first): write ratio ${ratio(mbps(aw), mbps(rw))?.toFixed(3)}, read ratio ${ratio(mbps(ar), mbps(rr))?.toFixed(3)}`);
+    }
+    // Medians over reps (ratios: of the per-rep ratios), with quartiles where there were several.
+    for (const [name, values] of samples) {
+      const digits = name.includes('mbps') ? 1 : 3;
+      put(f, `realsize_${name}${tag}`, median(values), digits);
+      if (values.length > 1 && name.includes('ratio')) {
+        put(f, `realsize_${name}${tag}_q1`, quantile(values, 0.25), digits);
+        put(f, `realsize_${name}${tag}_q3`, quantile(values, 0.75), digits);
+      }
+    }
   }
 
   // Stored -> ready, app and raw on the same file, alternating which goes first.
@@ -283,6 +317,7 @@ async function run(log: Log): Promise<Record<string, number>> {
   const only7b = process.env.BENCH_REALSIZE_7B === 'only';
   const with7b = only7b || process.env.BENCH_REALSIZE_7B === '1';
   const timeoutMs = Number(process.env.BENCH_REALSIZE_STEP_TIMEOUT_S ?? 1500) * 1000;
+  const reps = Math.max(1, Number(process.env.BENCH_REALSIZE_REPS ?? 3));
   const t0 = performance.now();
   const models = await generateRealSize(REAL_SIZE_ROOT, { with7b, only7b, log });
   log(`models ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${models.map((m) => `${m.repo}: ${m.seconds ? `written in ${m.seconds.toFixed(0)} s` : 'unchanged'}`).join('; ')})`);
@@ -298,7 +333,7 @@ async function run(log: Log): Promise<Record<string, number>> {
     const runner = new Runner(page, hub, log, timeoutMs);
     const figures: Record<string, number> = {};
     const m15 = models.find((m) => m.repo === R1_1_5B_REPO);
-    if (m15) Object.assign(figures, await bench15(runner, hub, m15, loads, log));
+    if (m15) Object.assign(figures, await bench15(runner, hub, m15, loads, reps, log));
     const m7 = models.find((m) => m.repo === R1_7B_REPO);
     if (m7) Object.assign(figures, await bench7(runner, hub, m7, log));
     await runner.step('clear', { kind: 'clear' });
