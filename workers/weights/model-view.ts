@@ -5,7 +5,8 @@ import { DTYPE_SUFFIX, externalChunkName, isExternalData, type ModelManifest } f
 import { ELEM_FLOAT16, graphInputTypes, graphOpTypes } from './onnx-graph-info';
 import { assertDataFits, listExternalTensors, planParts, rewriteExternalData, type DataPart, type ExternalTensor } from './onnx-external';
 import { blobSource, externalizeInline } from './onnx-inline';
-import { getFile, readFile, type StoredFile } from './store';
+import { chunkDigest, matchesDigest } from './digest';
+import { getDerived, getFile, putDerived, readFile, type StoredFile } from './store';
 import { serveModel, type ServedEntry } from './store-fetch';
 
 /**
@@ -99,11 +100,25 @@ async function splitData(manifest: ModelManifest, graph: StoredFile, graphPath: 
 }
 
 /**
+ * The small graph a stored inline file is served as: made once (a walk of the file's headers, some
+ * hundred reads) and kept beside the file, for as long as the file holds the same chunks.
+ */
+async function externalGraphOf(graph: StoredFile): Promise<Uint8Array> {
+  const of = `${graph.size}:${graph.chunkDigests.join(',')}`;
+  const kept = await getDerived(graph.key);
+  if (kept?.of === of && (await matchesDigest(kept.bytes, kept.digest))) return kept.bytes;
+  const { graph: bytes } = await externalizeInline(blobSource(await readFile(graph)), baseName(graph.path));
+  // Not kept (a full disk, say) only costs the next load the walk again.
+  await putDerived(graph.key, { of, bytes, digest: await chunkDigest(bytes) }).catch(() => {});
+  return bytes;
+}
+
+/**
  * A graph with its weights inline, served as a small graph whose initializers are external data in
  * the stored file itself (see onnx-inline.ts): ORT then never holds the whole file in its heap.
  */
 async function splitInline(graph: StoredFile, graphPath: string, partBytes: number, entries: Map<string, ServedEntry>) {
-  const { graph: bytes } = await externalizeInline(blobSource(await readFile(graph)), baseName(graph.path));
+  const bytes = await externalGraphOf(graph);
   return { bytes, dataChunks: serveParts(bytes, new Map([[baseName(graph.path), graph]]), graphPath, partBytes, entries) };
 }
 

@@ -32,6 +32,17 @@ export interface StoredFile {
 
 const files: UseStore = createStore('ponder-weight-files', 'files');
 const chunks: UseStore = createStore('ponder-weight-chunks', 'chunks');
+const derived: UseStore = createStore('ponder-weight-derived', 'derived');
+
+/**
+ * Bytes computed from a stored file and kept beside it (the small graph an inline model is served
+ * as: onnx-inline.ts): `of` names the stored bytes they were made from, `digest` checks them.
+ */
+export interface Derived {
+  of: string;
+  bytes: Uint8Array;
+  digest: string;
+}
 
 export function fileKey(repo: string, revision: string, path: string): string {
   return `${repo}@${revision}/${path}`;
@@ -106,7 +117,16 @@ export async function deleteChunksFrom(key: string, fromIndex: number): Promise<
   );
 }
 
+export function getDerived(key: string): Promise<Derived | undefined> {
+  return get<Derived>(key, derived);
+}
+
+export function putDerived(key: string, value: Derived): Promise<void> {
+  return set(key, value, derived);
+}
+
 export async function deleteFile(key: string): Promise<void> {
   await deleteChunksFrom(key, 0);
+  await del(key, derived);
   await del(key, files);
 }
