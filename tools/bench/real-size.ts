@@ -19,7 +19,7 @@
  * During every step the RSS of Chromium's processes is sampled (process-rss.ts); after a ready step
  * it is read again with the model held, and once more after the worker has ended.
  *
- * Settings (environment): BENCH_REALSIZE_LOADS=wasm:q4f16,wasm:q4,webgpu:q4,webgpu:q4f16
+ * Settings (environment): BENCH_REALSIZE_LOADS=wasm:q4f16,wasm:q4,wasm:q8,webgpu:q4,webgpu:q4f16
  * BENCH_REALSIZE_7B=0 (1: also the ~5 GB 7B GenAI build: download, read-back and what loading it
  * does; `only`: just the 7B)  BENCH_REALSIZE_STEP_TIMEOUT_S=1500
  * BENCH_REALSIZE_REPS=3 (store steps of the q4f16 file: medians, and quartiles of the ratios)
@@ -27,6 +27,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dtypePreference } from '../../src/models/catalog.ts';
 import type { Device, Dtype, ModelSource } from '../../workers/protocol.ts';
+import { DTYPE_SUFFIX } from '../../workers/weights/manifest.ts';
 import {
   generateRealSize,
   ORG,
@@ -141,10 +142,11 @@ interface Load {
   dtype: Dtype;
 }
 
-/** The default loads: WASM and WebGPU, each with both files (WebGPU's q4f16 only to hear ORT's answer: no shader-f16 here). */
+/** The default loads: WASM with each file, WebGPU with both 4-bit ones (its q4f16 only to hear ORT's answer: no shader-f16 here). */
 const LOADS: Load[] = [
   { device: 'wasm', dtype: 'q4f16' },
   { device: 'wasm', dtype: 'q4' },
+  { device: 'wasm', dtype: 'q8' },
   { device: 'webgpu', dtype: 'q4' },
   { device: 'webgpu', dtype: 'q4f16' },
 ];
@@ -173,16 +175,16 @@ async function bench15(run: Runner, hub: Hub, model: RealSizeModel, loads: Load[
     const picked = preferred.find((d) => R1_1_5B_DTYPES.includes(d as RealSizeDtype));
     return { host: hub.url, repo, revision: 'main', dtypes: picked === dtype ? preferred : [dtype], device };
   };
-  const graphOf = (dtype: Dtype) => `onnx/model_${dtype}.onnx`;
+  const graphOf = (dtype: Dtype) => `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
   const sizeOf = (dtype: Dtype) => model.files.find((f) => f.path === graphOf(dtype))?.size ?? 0;
   const url = (path: string) => `${hub.url}/${repo}/resolve/main/${path}`;
   const f: Record<string, number> = {};
 
   // The store: q4f16 (the published default file, 1.37 GB) for the main figures, `reps` times from
-  // empty stores with app and raw alternating which goes first; then the q4 twin (`_q4`) once, kept
-  // stored beside the last q4f16 for the loads below.
-  for (const dtype of ['q4f16', 'q4'] as const) {
-    const tag = dtype === 'q4f16' ? '' : '_q4';
+  // empty stores with app and raw alternating which goes first; then the q4 twin (`_q4`) and the
+  // 8-bit file (`_q8`) once each, kept stored beside the last q4f16 for the loads below.
+  for (const dtype of R1_1_5B_DTYPES) {
+    const tag = dtype === 'q4f16' ? '' : `_${dtype}`;
     const size = sizeOf(dtype);
     f[`realsize_file_mb${tag}`] = round(size / 1e6, 1);
     log(`${repo} ${graphOf(dtype)}: ${mb(size)}`);
