@@ -4,7 +4,11 @@ import { allStored, getManifest, saveManifest } from './inventory';
 import { fetchListing, isExternalData, planFiles, resolveUrl, type ModelManifest } from './manifest';
 import { checkGenaiGraph, serveStored, type Served } from './model-view';
 import { availableBytes, isQuotaError, spaceFailure } from './space';
+import { progressRate } from './progress-rate';
 import { getFile, storedBytes } from './store';
+
+/** Download progress reaches the page at most this often (ms). */
+const PROGRESS_MS = 100;
 
 /** Bytes each file of the plan already has in the store. */
 async function storedPerFile(manifest: ModelManifest): Promise<number[]> {
@@ -55,11 +59,13 @@ export async function ensureModel(
     }
     // A stored plan may come from another host (a mirror): download from the host chosen now.
     const url = resolveUrl(source.host, remote.repo, remote.revision, remote.path);
+    const rate = progressRate(() => onProgress(progress), PROGRESS_MS);
     try {
       await ensureStored({ ...remote, url }, (loaded, total) => {
         progress[i] = { path: remote.path, loaded, total };
-        onProgress(progress);
+        rate.report();
       });
+      rate.flush();
     } catch (error) {
       if (isQuotaError(error)) throw await spaceFailure(source.repo, await missingBytes(manifest), String(error));
       throw error;
