@@ -46,9 +46,9 @@ const CHILDREN: Record<Exclude<Kind, 'tensor'>, Readonly<Record<number, Kind>>> 
 /** The string field that names a message, for `ExternalTensor.name` of unnamed tensors. */
 const NAME_FIELD: Partial<Record<Kind, number>> = { function: 1, graph: 2, node: 3, attribute: 1 };
 const TENSOR_NAME = 8;
-const TENSOR_EXTERNAL_DATA = 13;
-const TENSOR_DATA_LOCATION = 14;
-const DATA_LOCATION_EXTERNAL = 1;
+export const TENSOR_EXTERNAL_DATA = 13;
+export const TENSOR_DATA_LOCATION = 14;
+export const DATA_LOCATION_EXTERNAL = 1;
 const ENTRY_KEY = 1;
 const ENTRY_VALUE = 2;
 
@@ -181,7 +181,8 @@ export function planParts(
   return parts;
 }
 
-function entryBytes(key: string, value: string): Uint8Array {
+/** One TensorProto.external_data entry (`location`, `offset`, `length`) as its field's bytes. */
+export function externalEntry(key: string, value: string): Uint8Array {
   return lengthDelimited(TENSOR_EXTERNAL_DATA, concat([lengthDelimited(ENTRY_KEY, encoder.encode(key)), lengthDelimited(ENTRY_VALUE, encoder.encode(value))]));
 }
 
@@ -199,11 +200,11 @@ export function rewriteExternalData(model: Uint8Array, parts: readonly DataPart[
     if (!part) throw new Error(`No part of ${ext.location} holds tensor "${ext.name}" (bytes ${ext.offset}..${ext.offset + ext.length})`);
     const replaced = new Map<Field, Uint8Array>();
     for (const e of tensor.entries) {
-      if (e.key === 'location') replaced.set(e.field, entryBytes('location', part.name));
-      if (e.key === 'offset') replaced.set(e.field, entryBytes('offset', String(ext.offset - part.start)));
+      if (e.key === 'location') replaced.set(e.field, externalEntry('location', part.name));
+      if (e.key === 'offset') replaced.set(e.field, externalEntry('offset', String(ext.offset - part.start)));
     }
     const pieces = tensor.fields.map((f) => replaced.get(f) ?? bytes.subarray(f.start, f.end));
-    if (!tensor.entries.some((e) => e.key === 'offset')) pieces.push(entryBytes('offset', String(ext.offset - part.start)));
+    if (!tensor.entries.some((e) => e.key === 'offset')) pieces.push(externalEntry('offset', String(ext.offset - part.start)));
     return concat(pieces);
   });
   return rewritten ?? model;

@@ -1,4 +1,5 @@
-import { concat, encoder, lengthDelimited, malformed, readField, WIRE_LEN, type Field } from './protobuf';
+import { DATA_LOCATION_EXTERNAL, externalEntry, TENSOR_DATA_LOCATION, TENSOR_EXTERNAL_DATA } from './onnx-external';
+import { concat, lengthDelimited, malformed, readField, WIRE_LEN, type Field } from './protobuf';
 
 // A model file that holds its weights inline costs ONNX Runtime Web the file twice over: the whole
 // file is copied into the WASM heap, and then every initializer is copied out of it into a tensor,
@@ -34,9 +35,6 @@ const HEADER_BYTES = 15;
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
 const TENSOR_RAW_DATA = 9;
-const TENSOR_EXTERNAL_DATA = 13;
-const TENSOR_DATA_LOCATION = 14;
-const DATA_LOCATION_EXTERNAL = 1;
 
 /** Reads ahead in READ_SPAN windows, so the many small reads of a walk cost few real reads. */
 class Reader {
@@ -63,10 +61,6 @@ class Reader {
     if (field.end > limit) throw malformed(`field ${field.number} runs past the end of its message at byte ${pos}`);
     return field;
   }
-}
-
-function externalEntry(key: string, value: string): Uint8Array {
-  return lengthDelimited(TENSOR_EXTERNAL_DATA, concat([lengthDelimited(1, encoder.encode(key)), lengthDelimited(2, encoder.encode(value))]));
 }
 
 /** TensorProto.data_location = EXTERNAL: tag (14 << 3 | varint) and the value. */
