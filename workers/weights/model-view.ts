@@ -107,7 +107,7 @@ async function externalGraphOf(graph: StoredFile): Promise<Uint8Array> {
   const of = `${graph.size}:${graph.chunkDigests.join(',')}`;
   const kept = await getDerived(graph.key);
   if (kept?.of === of && (await matchesDigest(kept.bytes, kept.digest))) return kept.bytes;
-  const { graph: bytes } = await externalizeInline(blobSource(await readFile(graph)), baseName(graph.path));
+  const bytes = await externalizeInline(blobSource(await readFile(graph)), baseName(graph.path));
   // Not kept (a full disk, say) only costs the next load the walk again.
   await putDerived(graph.key, { of, bytes, digest: await chunkDigest(bytes) }).catch(() => {});
   return bytes;

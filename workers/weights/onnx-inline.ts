@@ -40,17 +40,16 @@ const TENSOR_RAW_DATA = 9;
 class Reader {
   private start = 0;
   private bytes: Uint8Array = new Uint8Array(0);
-  reads = 0;
   constructor(private readonly source: ByteSource) {}
 
   async range(start: number, end: number): Promise<Uint8Array> {
-    if (start < this.start || end > this.start + this.bytes.length) {
-      this.start = start;
-      this.bytes = await this.source.read(start, Math.min(this.source.size, Math.max(end, start + READ_SPAN)));
-      this.reads++;
-      if (this.bytes.length < end - start) throw malformed(`the file ends before byte ${end}`);
-    }
-    return this.bytes.subarray(start - this.start, end - this.start);
+    if (start >= this.start && end <= this.start + this.bytes.length) return this.bytes.subarray(start - this.start, end - this.start);
+    const bytes = await this.source.read(start, Math.min(this.source.size, Math.max(end, start + READ_SPAN)));
+    if (bytes.length < end - start) throw malformed(`the file ends before byte ${end}`);
+    // The window moves only once its bytes are here, so a read that overlaps this one sees one window.
+    this.start = start;
+    this.bytes = bytes;
+    return bytes.subarray(0, end - start);
   }
 
   /** The field at `pos` of a message that ends at `limit`, with positions in the file. */
@@ -77,7 +76,9 @@ async function tensor(reader: Reader, start: number, end: number, location: stri
   const raw = fields.find((f) => f.number === TENSOR_RAW_DATA && f.wire === WIRE_LEN);
   const external = fields.some((f) => f.number === TENSOR_DATA_LOCATION || f.number === TENSOR_EXTERNAL_DATA);
   if (!raw || external || raw.end - raw.valueStart < MIN_EXTERNAL_BYTES) return null;
-  const kept = await Promise.all(fields.filter((f) => f !== raw).map(async (f) => (await reader.range(f.start, f.end)).slice()));
+  // One field after another: a field before a window's start moves the window back for the next.
+  const kept: Uint8Array[] = [];
+  for (const f of fields) if (f !== raw) kept.push((await reader.range(f.start, f.end)).slice());
   return concat([
     ...kept,
     externalEntry('location', location),
@@ -112,12 +113,11 @@ async function message(
  * data turned into external data in file `location` at its offset in `source`: serve `source` itself
  * as that file. Everything else (nodes, small tensors, Constant nodes, functions) is copied as it was.
  */
-export async function externalizeInline(source: ByteSource, location: string): Promise<{ graph: Uint8Array; reads: number }> {
+export async function externalizeInline(source: ByteSource, location: string): Promise<Uint8Array> {
   const reader = new Reader(source);
-  const graph = await message(reader, 0, source.size, (f) =>
+  return message(reader, 0, source.size, (f) =>
     f.number !== MODEL_GRAPH
       ? null
       : message(reader, f.valueStart, f.end, (g) => (g.number === GRAPH_INITIALIZER ? tensor(reader, g.valueStart, g.end, location) : null)),
   );
-  return { graph, reads: reader.reads };
 }
