@@ -9,6 +9,7 @@ import {
   fileKey,
   getsOf,
   hubFile,
+  loseStoredChunk,
   rangeStart,
   storageEstimate,
   storedRecord,
@@ -143,6 +144,29 @@ describe('weight store under faults', () => {
     const gets = getsOf(suite.hub.requests, GRAPH);
     expect(gets.map((r) => r.range)).toEqual([`bytes=${chunkSize}-${2 * chunkSize - 1}`]);
     // Nothing else was fetched: the stored plan and the other files were trusted after checking.
+    expect(suite.hub.requests.filter((r) => !r.path.endsWith(GRAPH))).toEqual([]);
+  });
+
+  // The chunks are checked beside the load (load-checked.ts). A lost chunk makes transformers.js's
+  // read of the model fail, which it never reports (its load would wait forever): the check must
+  // give that load up, fetch the chunk again and load once more.
+  it('a stored chunk lost from disk is found beside the load, fetched again, and the model loads', async () => {
+    const first = await open();
+    await loadModel(first.page, suite.hub.url, REPO, 'wasm');
+    await waitForChat(first.page);
+    const { chunkSize, storedChunks } = (await storedRecord(first.page, KEY))!;
+    const lost = storedChunks - 1;
+    await loseStoredChunk(first.page, KEY, lost);
+    await first.page.close();
+    suite.hub.clearRequests();
+
+    const second = await first.context.newPage();
+    await second.goto(inject('appUrl'));
+    await loadModel(second, suite.hub.url, REPO, 'wasm');
+    await waitForChat(second);
+    await expectStoredLikeSource(second);
+    const { size } = await hubFile(REPO, GRAPH);
+    expect(getsOf(suite.hub.requests, GRAPH).map((r) => r.range)).toEqual([`bytes=${lost * chunkSize}-${size - 1}`]);
     expect(suite.hub.requests.filter((r) => !r.path.endsWith(GRAPH))).toEqual([]);
   });
 

@@ -45,9 +45,9 @@ export function storedRecord(page: Page, key: string): Promise<StoredRecord | nu
 
 /**
  * Runs `fn` on the chunk store of one file inside the page: `read` returns sha256 of the stored
- * chunks concatenated; `corrupt` flips one byte of chunk `index`.
+ * chunks concatenated; `corrupt` flips one byte of chunk `index`; `lose` deletes it (as a disk that lost its file).
  */
-function onChunks(page: Page, key: string, op: { kind: 'read'; count: number } | { kind: 'corrupt'; index: number }): Promise<string> {
+function onChunks(page: Page, key: string, op: { kind: 'read'; count: number } | { kind: 'corrupt' | 'lose'; index: number }): Promise<string> {
   return page.evaluate(
     async ({ key, op }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -67,6 +67,10 @@ function onChunks(page: Page, key: string, op: { kind: 'read'; count: number } |
           for (let i = 0; i < op.count; i++) parts.push((await req(db.transaction('chunks').objectStore('chunks').get([key, i]))) as Blob);
           const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await new Blob(parts).arrayBuffer()));
           return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+        }
+        if (op.kind === 'lose') {
+          await req(db.transaction('chunks', 'readwrite').objectStore('chunks').delete([key, op.index]));
+          return 'ok';
         }
         const blob = (await req(db.transaction('chunks').objectStore('chunks').get([key, op.index]))) as Blob;
         const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -90,6 +94,10 @@ export async function storedSha256(page: Page, key: string): Promise<string> {
 
 export async function corruptStoredChunk(page: Page, key: string, index: number): Promise<void> {
   await onChunks(page, key, { kind: 'corrupt', index });
+}
+
+export async function loseStoredChunk(page: Page, key: string, index: number): Promise<void> {
+  await onChunks(page, key, { kind: 'lose', index });
 }
 
 export function storageEstimate(page: Page): Promise<{ usage: number; quota: number }> {

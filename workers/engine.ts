@@ -6,7 +6,8 @@ import type { FileProgress, LoadedInfo, LoadPhase, ModelSource, PathsStats } fro
 import { configureRuntime, runtimeThreads } from './runtime-env';
 import { Tensor as OrtTensor } from 'onnxruntime-web/webgpu';
 import { gpuKvStorage, type KvStorage, type OrtTensorClass } from './static-kv';
-import { ensureModel } from './weights/ensure-model';
+import { loadChecked } from './weights/load-checked';
+import type { Served } from './weights/model-view';
 import { yieldToEvents } from './yield-to-events';
 
 interface Loaded {
@@ -76,18 +77,27 @@ export class Engine {
     }
     cb.progress('resolve', []);
     let files: FileProgress[] = [];
-    const { manifest, served } = await ensureModel(source, (f) => {
-      files = f;
-      cb.progress('download', f);
-    });
-    cb.progress('compile', files);
+    const {
+      manifest,
+      value: { model, attention },
+    } = await loadChecked(
+      source,
+      (f) => {
+        files = f;
+        cb.progress('download', f);
+      },
+      async (served): Promise<{ model: PreTrainedModel; attention: Served['attention'] }> => {
+        cb.progress('compile', files);
+        return AutoModelForCausalLM.from_pretrained(source.repo, {
+          revision: source.revision,
+          dtype: served.dtype,
+          device: source.device,
+          ...(served.dataChunks > 0 ? { use_external_data_format: served.dataChunks } : {}),
+        }).then((model) => ({ model, attention: served.attention }));
+      },
+      (loaded) => loaded.model.dispose(),
+    );
     const tokenizer = await AutoTokenizer.from_pretrained(source.repo, { revision: source.revision });
-    const model = await AutoModelForCausalLM.from_pretrained(source.repo, {
-      revision: source.revision,
-      dtype: served.dtype,
-      device: source.device,
-      ...(served.dataChunks > 0 ? { use_external_data_format: served.dataChunks } : {}),
-    });
     // One event-loop turn per decoding step, so Stop (a message) lands between tokens on every backend.
     const forward = model.forward.bind(model);
     model.forward = async (inputs: Record<string, unknown>) => {
@@ -95,7 +105,7 @@ export class Engine {
       await yieldToEvents();
       return outputs;
     };
-    const generator = new Generator(tokenizer, model, await chunkLimits(model, source.device), await inPlaceStorage(source.device, served.attention));
+    const generator = new Generator(tokenizer, model, await chunkLimits(model, source.device), await inPlaceStorage(source.device, attention));
     this.loaded = { model, generator };
     this.lostReason = null;
     if (source.device === 'webgpu') {

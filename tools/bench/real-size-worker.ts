@@ -155,9 +155,10 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
   },
 
   /**
-   * The app from stored to ready, as a user's reload runs it: the real Engine (ensureModel finds the
-   * plan and re-checks every chunk's digest, serveStored, transformers.js from_pretrained through
-   * storeFetch, then on WebGPU its warm-up: one forward pass of a "Hi" prompt and one sampled token).
+   * The app from stored to ready, as a user's reload runs it: the real Engine (loadChecked: ensureModel
+   * finds the plan, serveStored, transformers.js from_pretrained through storeFetch while a worker
+   * checks every chunk's digest beside it, then on WebGPU its warm-up: one forward pass of a "Hi"
+   * prompt and one sampled token).
    */
   'app-ready': async ({ source }) => {
     const engine = new Engine();
@@ -169,13 +170,13 @@ const STEPS: { [K in StepArgs['kind']]: (args: Extract<StepArgs, { kind: K }>) =
       },
     });
     const end = (performance.now() - t0) / 1000;
-    const verify = (at.compile ?? 0) - (at.resolve ?? 0);
+    const serve = (at.compile ?? 0) - (at.resolve ?? 0);
     const compile = (at.warmup ?? end) - (at.compile ?? 0);
     const forward = end - (at.warmup ?? end);
     (globalThis as { engine?: Engine }).engine = engine; // held until the worker ends, as the app holds it
     return {
       bytes: 0,
-      detail: { verifySeconds: verify, sessionSeconds: compile, forwardSeconds: forward, dtype: info.dtype, threads: info.threads, adapter: info.adapter ?? '' },
+      detail: { serveSeconds: serve, sessionSeconds: compile, forwardSeconds: forward, dtype: info.dtype, threads: info.threads, adapter: info.adapter ?? '' },
     };
   },
 

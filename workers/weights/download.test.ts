@@ -5,7 +5,7 @@ import type { StoredFile } from './store';
 
 // The weight store as IndexedDB keeps it, in memory: every record and chunk is a copy, so what a
 // later call reads is only what was persisted (as after a page reload).
-const db = vi.hoisted(() => ({ files: new Map<string, StoredFile>(), chunks: new Map<string, Blob>() }));
+const db = vi.hoisted(() => ({ files: new Map<string, StoredFile>(), chunks: new Map<string, Blob>(), derived: new Set<string>() }));
 vi.mock('./store', async (importActual) => {
   const actual = await importActual<typeof import('./store')>();
   const chunkKey = (key: string, index: number) => `${key}#${index}`;
@@ -18,6 +18,7 @@ vi.mock('./store', async (importActual) => {
     deleteChunksFrom: async (key: string, from: number) => {
       for (let i = from; db.chunks.delete(chunkKey(key, i)); i++);
     },
+    deleteDerived: async (key: string) => void db.derived.delete(key),
   };
 });
 
@@ -42,11 +43,13 @@ function serve(plan: Behaviour[] = []): number[] {
   const starts: number[] = [];
   vi.stubGlobal('fetch', async (_url: string, init?: RequestInit) => {
     const range = new Headers(init?.headers).get('range');
-    const start = range ? Number(/^bytes=(\d+)-$/.exec(range)?.[1]) : 0;
+    const [, from, to] = range ? (/^bytes=(\d+)-(\d*)$/.exec(range) ?? []) : [];
+    const start = Number(from ?? 0);
+    const last = to ? Number(to) : SIZE - 1;
     starts.push(start);
     const { status, cutAt, corruptAt } = plan.shift() ?? {};
     if (status) return new Response('unavailable', { status });
-    const body = data.slice(start);
+    const body = data.slice(start, last + 1);
     if (corruptAt !== undefined) body[corruptAt - start]! ^= 0x01;
     const end = cutAt === undefined ? body.length : cutAt - start;
     let pos = 0;
@@ -58,7 +61,7 @@ function serve(plan: Behaviour[] = []): number[] {
         controller.enqueue(piece);
       },
     });
-    const headers = { 'content-length': String(body.length), etag: `"${sha256}"`, ...(range ? { 'content-range': `bytes ${start}-${SIZE - 1}/${SIZE}` } : {}) };
+    const headers = { 'content-length': String(body.length), etag: `"${sha256}"`, ...(range ? { 'content-range': `bytes ${start}-${last}/${SIZE}` } : {}) };
     return new Response(stream, { status: range ? 206 : 200, headers });
   });
   return starts;
@@ -82,6 +85,7 @@ async function interruptAfter(chunks: number): Promise<void> {
 beforeEach(() => {
   db.files.clear();
   db.chunks.clear();
+  db.derived.clear();
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -163,6 +167,32 @@ describe.each([
     expect(starts).toEqual([3 * CHUNK, 0]);
     expect(record()).toMatchObject({ storedChunks: 0, complete: false });
     expect(db.chunks.size).toBe(0);
+  });
+
+  it('finds a chunk of a stored file damaged on disk, fetches that chunk alone, and drops what was derived from the file', async () => {
+    serve();
+    await ensureStored(remote, () => {});
+    db.derived.add(remote.key);
+    const damaged = new Uint8Array(await db.chunks.get(`${remote.key}#2`)!.arrayBuffer());
+    damaged[100]! ^= 0x01;
+    db.chunks.set(`${remote.key}#2`, new Blob([damaged]));
+    const starts = serve();
+    const file = await ensureStored(remote, () => {});
+    expect(starts).toEqual([2 * CHUNK]);
+    expect(file.complete).toBe(true);
+    expect(await storedSha256()).toBe(sha256);
+    // A small graph walked from the damaged bytes would otherwise be served again.
+    expect(db.derived.has(remote.key)).toBe(false);
+  });
+
+  it('leaves a complete file unread when its chunks are checked beside the load', async () => {
+    serve();
+    await ensureStored(remote, () => {});
+    db.chunks.delete(`${remote.key}#0`);
+    const starts = serve();
+    const file = await ensureStored(remote, () => {}, true);
+    expect(starts).toEqual([]);
+    expect(file.complete).toBe(true);
   });
 
   it('downloads a file corrupted in transit once again, and stores it verified', async () => {

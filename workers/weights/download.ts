@@ -1,4 +1,5 @@
 import { ExplainedError, httpFailure } from '../errors';
+import { damagedChunks, intactChunk } from './chunk-check';
 import { matchesDigest } from './digest';
 import { startFileHash } from './file-hash';
 import { Sha256, sha256FromEtag } from './sha256';
@@ -6,7 +7,7 @@ import {
   chooseChunkSize,
   chunkLength,
   deleteChunksFrom,
-  getChunk,
+  deleteDerived,
   getFile,
   putChunk,
   putFile,
@@ -76,16 +77,22 @@ export async function withFileLock<T>(key: string, task: () => Promise<T>, ifAva
 /**
  * Makes sure a file is completely and correctly in the weight store, downloading only what is
  * missing or damaged. One tab at a time per file (Web Locks): a second tab waits, then finds it stored.
+ * `checkedBeside`: a complete file's chunks are being checked elsewhere (chunk-check.ts), so they are
+ * not read back here.
  */
-export async function ensureStored(remote: RemoteFile, onProgress: ProgressFn): Promise<StoredFile> {
-  return (await withFileLock(remote.key, () => ensureStoredLocked(remote, onProgress)))!;
+export async function ensureStored(remote: RemoteFile, onProgress: ProgressFn, checkedBeside = false): Promise<StoredFile> {
+  return (await withFileLock(remote.key, () => ensureStoredLocked(remote, onProgress, checkedBeside)))!;
 }
 
-async function ensureStoredLocked(remote: RemoteFile, onProgress: ProgressFn): Promise<StoredFile> {
+async function ensureStoredLocked(remote: RemoteFile, onProgress: ProgressFn, checkedBeside: boolean): Promise<StoredFile> {
   let redownloaded = false;
   for (let attempt = 0; ; attempt++) {
     try {
       const file = await getFile(remote.key);
+      if (file?.complete && checkedBeside) {
+        onProgress(file.size, file.size);
+        return file;
+      }
       if (file?.complete) return await repairDamaged(remote, file, onProgress);
       return await downloadMissing(remote, file, onProgress);
     } catch (error) {
@@ -111,6 +118,8 @@ async function repairDamaged(remote: RemoteFile, file: StoredFile, onProgress: P
     onProgress(file.size, file.size);
     return file;
   }
+  // What was computed from the file (its small graph) may have been read from the damaged bytes.
+  await deleteDerived(file.key);
   if (bad.length === file.storedChunks) {
     // Nothing usable is left (or the record predates chunk digests): start the file over.
     return downloadMissing(remote, await restart(file), onProgress);
@@ -130,24 +139,6 @@ async function repairDamaged(remote: RemoteFile, file: StoredFile, onProgress: P
   }
   onProgress(file.size, file.size);
   return file;
-}
-
-/** Stored chunk `index`'s bytes, or null when its length or digest is not what was recorded when it arrived. */
-async function intactChunk(file: StoredFile, index: number): Promise<Uint8Array | null> {
-  const blob = await getChunk(file.key, index);
-  if (blob?.size !== chunkLength(file, index)) return null;
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  return (await matchesDigest(bytes, file.chunkDigests[index])) ? bytes : null;
-}
-
-/** Indexes of stored chunks whose length or digest is not what was recorded when they arrived. */
-export async function damagedChunks(file: StoredFile): Promise<number[]> {
-  if (file.chunkDigests.length !== file.storedChunks) return Array.from({ length: file.storedChunks }, (_, i) => i);
-  const bad: number[] = [];
-  for (let i = 0; i < file.storedChunks; i++) {
-    if (!(await intactChunk(file, i))) bad.push(i);
-  }
-  return bad;
 }
 
 /**

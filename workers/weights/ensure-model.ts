@@ -33,6 +33,7 @@ const isGenaiData = (manifest: ModelManifest, path: string) => manifest.layout =
 export async function ensureModel(
   source: ModelSource,
   onProgress: (files: FileProgress[]) => void,
+  checkedBeside: readonly string[] = [],
 ): Promise<{ manifest: ModelManifest; served: Served }> {
   const known = await getManifest(source);
   let manifest: ModelManifest;
@@ -61,10 +62,11 @@ export async function ensureModel(
     const url = resolveUrl(source.host, remote.repo, remote.revision, remote.path);
     const rate = progressRate(() => onProgress(progress), PROGRESS_MS);
     try {
-      await ensureStored({ ...remote, url }, (loaded, total) => {
+      const report = (loaded: number, total: number) => {
         progress[i] = { path: remote.path, loaded, total };
         rate.report();
-      });
+      };
+      await ensureStored({ ...remote, url }, report, checkedBeside.includes(remote.key));
       rate.flush();
     } catch (error) {
       if (isQuotaError(error)) throw await spaceFailure(source.repo, await missingBytes(manifest), String(error));
@@ -77,3 +79,4 @@ export async function ensureModel(
   await saveManifest(source, manifest);
   return { manifest, served };
 }
+

@@ -125,8 +125,12 @@ export function putDerived(key: string, value: Derived): Promise<void> {
   return set(key, value, derived);
 }
 
+export function deleteDerived(key: string): Promise<void> {
+  return del(key, derived);
+}
+
 export async function deleteFile(key: string): Promise<void> {
   await deleteChunksFrom(key, 0);
-  await del(key, derived);
+  await deleteDerived(key);
   await del(key, files);
 }

@@ -1,0 +1,42 @@
+import type { FileProgress, ModelSource } from '../protocol';
+import { checkBeside } from './chunk-check';
+import { ensureModel } from './ensure-model';
+import { getManifest } from './inventory';
+import type { ModelManifest } from './manifest';
+import type { Served } from './model-view';
+import { getFile, type StoredFile } from './store';
+
+/**
+ * ensureModel, then `load` (transformers.js reading what the store serves), for a model already
+ * stored with its chunks checked in a worker beside the load rather than before it: on a reload that
+ * check reads every chunk back (2-3 s for the 1.5B), while the load spends most of its time in ONNX
+ * Runtime building the session on this thread. When a chunk turns out damaged, whatever the load
+ * made is discarded, and the model is ensured again the usual way (every chunk checked, the damaged
+ * ones fetched again) and loaded once more. The check, not the load, decides: transformers.js 4.3.1
+ * never settles a load whose external-data read fails (utils/model-loader.js getModelDataFiles awaits
+ * the read inside a `new Promise(async …)` executor, so its rejection is lost).
+ */
+export async function loadChecked<T>(
+  source: ModelSource,
+  onProgress: (files: FileProgress[]) => void,
+  load: (served: Served) => Promise<T>,
+  discard: (value: T) => Promise<unknown>,
+): Promise<{ manifest: ModelManifest; value: T }> {
+  const known = await getManifest(source);
+  const records = known ? await Promise.all(known.files.map((f) => getFile(f.key))) : [];
+  const files = records.every((r) => r?.complete) ? (records as StoredFile[]) : [];
+  if (files.length > 0) {
+    const intact = checkBeside(files);
+    try {
+      const { manifest, served } = await ensureModel(source, onProgress, files.map((f) => f.key));
+      const loading = load(served);
+      loading.catch(() => {}); // settled below, or discarded
+      if (await intact) return { manifest, value: await loading };
+      void loading.then(discard, () => {});
+    } catch (error) {
+      if (await intact) throw error;
+    }
+  }
+  const { manifest, served } = await ensureModel(source, onProgress);
+  return { manifest, value: await load(served) };
+}
