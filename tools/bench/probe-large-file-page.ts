@@ -61,7 +61,7 @@ async function write(bytes: number, chunk: number): Promise<void> {
     const words = new Uint32Array(Math.ceil(length / 4));
     const first = (index * chunk) / 4;
     for (let w = 0; w < words.length; w++) words[w] = word(first + w);
-    await putChunk(KEY, index, new Uint8Array(words.buffer, 0, length));
+    await putChunk(KEY, index, [new Uint8Array(words.buffer, 0, length)]);
   }
   await putFile({
     key: KEY,

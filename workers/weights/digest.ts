@@ -11,12 +11,12 @@ const XXH64 = 'xxh64:';
 
 let hasher: Promise<IHasher> | null = null;
 
-/** A chunk's digest as stored in its file's record: `xxh64:` and 16 hex digits. */
-export async function chunkDigest(bytes: Uint8Array): Promise<string> {
+/** A chunk's digest as stored in its file's record: `xxh64:` and 16 hex digits. Its bytes may come in pieces. */
+export async function chunkDigest(bytes: Uint8Array | readonly Uint8Array[]): Promise<string> {
   const h = await (hasher ??= createXXHash64());
   // Synchronous from here, so calls that overlap cannot interleave on the one hasher.
   h.init();
-  h.update(bytes);
+  for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) h.update(piece);
   return XXH64 + h.digest('hex');
 }
 

@@ -13,7 +13,7 @@ vi.mock('./store', async (importActual) => {
     ...actual,
     getFile: async (key: string) => structuredClone(db.files.get(key)),
     putFile: async (file: StoredFile) => void db.files.set(file.key, structuredClone(file)),
-    putChunk: async (key: string, index: number, bytes: Uint8Array) => void db.chunks.set(chunkKey(key, index), new Blob([bytes as Uint8Array<ArrayBuffer>])),
+    putChunk: async (key: string, index: number, pieces: Uint8Array<ArrayBuffer>[]) => void db.chunks.set(chunkKey(key, index), new Blob(pieces)),
     getChunk: async (key: string, index: number) => db.chunks.get(chunkKey(key, index)),
     deleteChunksFrom: async (key: string, from: number) => {
       for (let i = from; db.chunks.delete(chunkKey(key, i)); i++);
@@ -36,6 +36,8 @@ interface Behaviour {
   status?: number;
   cutAt?: number;
   corruptAt?: number;
+  /** The body's pieces are views into one buffer, as a stream may hand them out. */
+  views?: boolean;
 }
 
 /** Serves `data` with Range support as the hub does; each request takes the next behaviour of `plan`. */
@@ -47,7 +49,7 @@ function serve(plan: Behaviour[] = []): number[] {
     const start = Number(from ?? 0);
     const last = to ? Number(to) : SIZE - 1;
     starts.push(start);
-    const { status, cutAt, corruptAt } = plan.shift() ?? {};
+    const { status, cutAt, corruptAt, views } = plan.shift() ?? {};
     if (status) return new Response('unavailable', { status });
     const body = data.slice(start, last + 1);
     if (corruptAt !== undefined) body[corruptAt - start]! ^= 0x01;
@@ -56,7 +58,7 @@ function serve(plan: Behaviour[] = []): number[] {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         if (pos === end) return end === body.length ? controller.close() : controller.error(new TypeError('network connection lost'));
-        const piece = body.slice(pos, Math.min(end, pos + 50_000));
+        const piece = (views ? body.subarray : body.slice).call(body, pos, Math.min(end, pos + 50_000));
         pos += piece.length;
         controller.enqueue(piece);
       },
@@ -167,6 +169,14 @@ describe.each([
     expect(starts).toEqual([3 * CHUNK, 0]);
     expect(record()).toMatchObject({ storedChunks: 0, complete: false });
     expect(db.chunks.size).toBe(0);
+  });
+
+  it('stores a body whose pieces share one buffer without handing that buffer away', async () => {
+    const starts = serve([{ views: true }]);
+    const file = await ensureStored(remote, () => {});
+    expect(starts).toEqual([0]);
+    expect(file.complete).toBe(true);
+    expect(await storedSha256()).toBe(sha256);
   });
 
   it('finds a chunk of a stored file damaged on disk, fetches that chunk alone, and drops what was derived from the file', async () => {

@@ -135,7 +135,7 @@ async function repairDamaged(remote: RemoteFile, file: StoredFile, onProgress: P
       // The host no longer serves the bytes that were verified before: fetch the whole file anew.
       return downloadMissing(remote, await restart(file), onProgress);
     }
-    await putChunk(file.key, index, bytes);
+    await putChunk(file.key, index, [bytes]);
   }
   onProgress(file.size, file.size);
   return file;
@@ -233,12 +233,25 @@ async function downloadMissing(remote: RemoteFile, stored: StoredFile | undefine
  */
 const WRITES_IN_FLIGHT = 2;
 
+/**
+ * A piece of a response body that can go to the hash worker as it is: one that owns its whole
+ * buffer. Anything else (part of a read that ends one chunk and starts the next, a view into a
+ * larger buffer) is copied, so handing it over detaches nothing another chunk still needs.
+ */
+function ownPiece(value: Uint8Array, start: number, end: number): Uint8Array {
+  const whole = start === 0 && end === value.length && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+  return whole ? value : value.slice(start, end);
+}
+
 async function streamIntoStore(response: Response, initial: StoredFile, from: Sha256, onProgress: ProgressFn): Promise<StoredFile> {
   let file = initial;
   const { chunkSize, size } = file;
   let offset = storedBytes(file);
   let next = file.storedChunks;
-  let buffer = new Uint8Array(Math.min(chunkSize, size - offset));
+  // The chunk being filled, as the body's own pieces: the Blob and the hash read them where they
+  // are, which saves copying every byte into a chunk-sized buffer first.
+  let pieces: Uint8Array[] = [];
+  let want = Math.min(chunkSize, size - offset);
   let filled = 0;
   onProgress(offset, size);
 
@@ -249,10 +262,10 @@ async function streamIntoStore(response: Response, initial: StoredFile, from: Sh
   // was hashed: a crash in between only costs the chunks not yet counted.
   let recorded: Promise<void> = Promise.resolve();
   const unrecorded: Promise<void>[] = [];
-  const store = async (bytes: Uint8Array) => {
+  const store = async (chunk: Uint8Array[]) => {
     const index = next++;
     // In this order: the Blob copies the bytes as it starts; the hash (and the chunk's digest) may then take them.
-    const landed = Promise.all([putChunk(file.key, index, bytes), hash.update(bytes)]);
+    const landed = Promise.all([putChunk(file.key, index, chunk), hash.update(chunk)]);
     landed.catch(() => {}); // awaited in order below; until then its failure is not "unhandled"
     recorded = recorded.then(async () => {
       const [, { state, digest }] = await landed;
@@ -275,15 +288,15 @@ async function streamIntoStore(response: Response, initial: StoredFile, from: Sh
             await reader.cancel();
             throw new ExplainedError('network', `The model host sent more bytes than announced for ${file.path}.`, response.url);
           }
-          const take = Math.min(value.length - pos, buffer.length - filled);
-          buffer.set(value.subarray(pos, pos + take), filled);
+          const take = Math.min(value.length - pos, want - filled);
+          pieces.push(ownPiece(value, pos, pos + take));
           filled += take;
           pos += take;
           offset += take;
-          if (filled === buffer.length) {
-            await store(buffer);
-            // A new buffer each time: the full one goes to the hash worker.
-            buffer = new Uint8Array(Math.min(chunkSize, size - offset));
+          if (filled === want) {
+            await store(pieces);
+            pieces = [];
+            want = Math.min(chunkSize, size - offset);
             filled = 0;
           }
         }

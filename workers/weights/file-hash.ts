@@ -9,10 +9,11 @@ import { Sha256, type Sha256State } from './sha256';
  */
 export interface FileHash {
   /**
-   * Hashes `bytes` and resolves with the state after them and their chunk digest. Their buffer may
-   * be transferred away: whatever else reads them (the chunk's Blob) must have taken its copy before.
+   * Hashes a chunk (its bytes in one or more pieces) and resolves with the state after it and its
+   * digest. The pieces' buffers may be transferred away: whatever else reads them (the chunk's Blob)
+   * must have taken its copy before, and each piece must own its whole buffer.
    */
-  update(bytes: Uint8Array): Promise<ChunkHashed>;
+  update(pieces: readonly Uint8Array[]): Promise<ChunkHashed>;
   /** Finishes the hash: lowercase hex. */
   hex(): Promise<string>;
   close(): void;
@@ -24,13 +25,13 @@ export interface ChunkHashed {
   digest: string;
 }
 
-export type FileHashRequest = { kind: 'start'; state: Sha256State } | { kind: 'update'; bytes: Uint8Array } | { kind: 'hex' };
+export type FileHashRequest = { kind: 'start'; state: Sha256State } | { kind: 'update'; pieces: readonly Uint8Array[] } | { kind: 'hex' };
 export type FileHashReply = ({ kind: 'state' } & ChunkHashed) | { kind: 'hex'; hex: string } | { kind: 'error'; message: string };
 
 /** Continues `from` (a new hash, or one rebuilt from stored chunks); `from` is not to be used afterwards. */
 export function startFileHash(from: Sha256): FileHash {
   if (typeof Worker === 'undefined') {
-    return { update: async (bytes) => ({ digest: await chunkDigest(bytes), state: from.update(bytes).save() }), hex: async () => from.hex(), close: () => {} };
+    return { update: async (pieces) => ({ digest: await chunkDigest(pieces), state: from.updateAll(pieces).save() }), hex: async () => from.hex(), close: () => {} };
   }
   return new WorkerFileHash(from.save());
 }
@@ -67,8 +68,8 @@ class WorkerFileHash implements FileHash {
     });
   }
 
-  async update(bytes: Uint8Array): Promise<ChunkHashed> {
-    const reply = await this.request({ kind: 'update', bytes }, [bytes.buffer]);
+  async update(pieces: readonly Uint8Array[]): Promise<ChunkHashed> {
+    const reply = await this.request({ kind: 'update', pieces }, [...new Set(pieces.map((p) => p.buffer as ArrayBuffer))]);
     if (reply.kind !== 'state') throw new Error(`The hash worker answered ${reply.kind} to an update`);
     return { state: reply.state, digest: reply.digest };
   }

@@ -37,6 +37,12 @@ export class Sha256 {
     return this;
   }
 
+  /** `update` with each piece in turn. */
+  updateAll(pieces: readonly Uint8Array[]): this {
+    for (const piece of pieces) this.hasher.update(piece);
+    return this;
+  }
+
   /** The state to persist; `Sha256.load(state)` continues exactly where this one is. */
   save(): Sha256State {
     return this.hasher.save();

@@ -74,8 +74,9 @@ export function listFiles(): Promise<StoredFile[]> {
   return values<StoredFile>(files);
 }
 
-export function putChunk(key: string, index: number, bytes: Uint8Array): Promise<void> {
-  return set([key, index], new Blob([bytes as Uint8Array<ArrayBuffer>]), chunks);
+/** Stores chunk `index` of a file: its bytes, in one or more pieces, become one Blob (a copy, taken now). */
+export function putChunk(key: string, index: number, pieces: readonly Uint8Array[]): Promise<void> {
+  return set([key, index], new Blob(pieces as Uint8Array<ArrayBuffer>[]), chunks);
 }
 
 export async function getChunk(key: string, index: number): Promise<Blob | undefined> {
