@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { FaultRule } from '../tools/hub/index.ts';
 import { loadModel, waitForChat } from './harness/app';
 import { openSession, type Session } from './harness/browser';
@@ -31,6 +31,16 @@ describe('weight store under faults', () => {
   });
 
   const open = (): Promise<Session> => openSession(suite.browser, inject('appUrl'));
+
+  /** The same model loaded in a new tab of `context`, as a reload does; it must end stored as the hub has it. */
+  async function reopen(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(inject('appUrl'));
+    await loadModel(page, suite.hub.url, REPO, 'wasm');
+    await waitForChat(page);
+    await expectStoredLikeSource(page);
+    return page;
+  }
 
   async function expectStoredLikeSource(page: Page): Promise<void> {
     const source = await hubFile(REPO, GRAPH);
@@ -76,11 +86,7 @@ describe('weight store under faults', () => {
     await first.page.close();
     suite.hub.clearFaults();
 
-    const second = await first.context.newPage();
-    await second.goto(inject('appUrl'));
-    await loadModel(second, suite.hub.url, REPO, 'wasm');
-    await waitForChat(second);
-    await expectStoredLikeSource(second);
+    const second = await reopen(first.context);
 
     const [cut, resumed] = getsOf(suite.hub.requests, GRAPH);
     const chunk = (await storedRecord(second, KEY))!.chunkSize;
@@ -126,47 +132,28 @@ describe('weight store under faults', () => {
     ]);
   });
 
-  it('a stored chunk damaged on disk is found on the next load and only that chunk is fetched again', async () => {
-    const first = await open();
-    await loadModel(first.page, suite.hub.url, REPO, 'wasm');
-    await waitForChat(first.page);
-    const { chunkSize } = (await storedRecord(first.page, KEY))!;
-    await corruptStoredChunk(first.page, KEY, 1);
-    expect(await storedSha256(first.page, KEY)).not.toBe((await hubFile(REPO, GRAPH)).sha256);
-    await first.page.close();
-    suite.hub.clearRequests();
-
-    const second = await first.context.newPage();
-    await second.goto(inject('appUrl'));
-    await loadModel(second, suite.hub.url, REPO, 'wasm');
-    await waitForChat(second);
-    await expectStoredLikeSource(second);
-    const gets = getsOf(suite.hub.requests, GRAPH);
-    expect(gets.map((r) => r.range)).toEqual([`bytes=${chunkSize}-${2 * chunkSize - 1}`]);
-    // Nothing else was fetched: the stored plan and the other files were trusted after checking.
-    expect(suite.hub.requests.filter((r) => !r.path.endsWith(GRAPH))).toEqual([]);
-  });
-
   // The chunks are checked beside the load (load-checked.ts). A lost chunk makes transformers.js's
-  // read of the model fail, which it never reports (its load would wait forever): the check must
-  // give that load up, fetch the chunk again and load once more.
-  it('a stored chunk lost from disk is found beside the load, fetched again, and the model loads', async () => {
+  // read of the model fail, which it never reports (its load would wait forever): the check, not
+  // the load, must notice, fetch the chunk again and load once more.
+  it.each([
+    { harm: 'damaged', damage: corruptStoredChunk, pick: () => 1 },
+    { harm: 'lost', damage: loseStoredChunk, pick: (chunks: number) => chunks - 1 },
+  ])('a stored chunk $harm on disk is found on the next load, only that chunk is fetched again, and the model loads', async ({ damage, pick }) => {
     const first = await open();
     await loadModel(first.page, suite.hub.url, REPO, 'wasm');
     await waitForChat(first.page);
     const { chunkSize, storedChunks } = (await storedRecord(first.page, KEY))!;
-    const lost = storedChunks - 1;
-    await loseStoredChunk(first.page, KEY, lost);
+    const index = pick(storedChunks);
+    await damage(first.page, KEY, index);
+    expect(await storedSha256(first.page, KEY).catch(() => 'unreadable')).not.toBe((await hubFile(REPO, GRAPH)).sha256);
     await first.page.close();
     suite.hub.clearRequests();
 
-    const second = await first.context.newPage();
-    await second.goto(inject('appUrl'));
-    await loadModel(second, suite.hub.url, REPO, 'wasm');
-    await waitForChat(second);
-    await expectStoredLikeSource(second);
+    await reopen(first.context);
     const { size } = await hubFile(REPO, GRAPH);
-    expect(getsOf(suite.hub.requests, GRAPH).map((r) => r.range)).toEqual([`bytes=${lost * chunkSize}-${size - 1}`]);
+    const gets = getsOf(suite.hub.requests, GRAPH);
+    expect(gets.map((r) => r.range)).toEqual([`bytes=${index * chunkSize}-${Math.min(size, (index + 1) * chunkSize) - 1}`]);
+    // Nothing else was fetched: the stored plan and the other files were trusted after checking.
     expect(suite.hub.requests.filter((r) => !r.path.endsWith(GRAPH))).toEqual([]);
   });
 
