@@ -27,6 +27,10 @@ vi.mock('./ensure-model', () => ({
   },
 }));
 
+// storeFetch's signal that it failed to serve a stored file (a missing chunk), as the loads below report it.
+const serving = vi.hoisted(() => ({ failed: Promise.resolve(), fail: () => {} }));
+vi.mock('./store-fetch', () => ({ servingFailed: () => serving.failed }));
+
 const { loadChecked } = await import('./load-checked');
 
 const SOURCE = { repo: 'org/m', revision: 'main', dtypes: ['q4f16'], device: 'wasm', host: 'http://hub.test' } as unknown as ModelSource;
@@ -61,6 +65,7 @@ beforeEach(async () => {
   db.chunks.clear();
   ensure.calls = [];
   ensure.fail = null;
+  serving.failed = new Promise<void>((resolve) => (serving.fail = resolve));
   await storeModel();
 });
 
@@ -73,16 +78,19 @@ describe('loadChecked', () => {
     expect(discard).not.toHaveBeenCalled();
   });
 
-  it('a damaged chunk: the load that never settles is given up, the model ensured the usual way and loaded again', async () => {
-    await damageChunk(2);
+  it('a chunk the store failed to serve: the load that never settles is given up, the model ensured the usual way and loaded again', async () => {
+    db.chunks.delete(`${KEY}#2`);
     const loads: string[] = [];
     const { value } = await loadChecked(
       SOURCE,
       () => {},
       (served) => {
         loads.push(served.dtype);
-        // The first load reads the damaged file: transformers.js would never settle it.
-        return loads.length === 1 ? never : Promise.resolve('repaired');
+        if (loads.length > 1) return Promise.resolve('repaired');
+        // The first load asks for the file with a missing chunk: storeFetch fails that request,
+        // which transformers.js never reports, so its load never settles.
+        serving.fail();
+        return never;
       },
       async () => {},
     );
@@ -91,21 +99,25 @@ describe('loadChecked', () => {
     expect(loads).toHaveLength(2);
   });
 
-  it('a damaged chunk under a load that finished: what it made is discarded', async () => {
+  it('a damaged chunk under a load still running: that load ends and what it made is discarded before the model loads again', async () => {
     await damageChunk(0);
-    const made: string[] = [];
-    const discarded: string[] = [];
+    const events: string[] = [];
     const { value } = await loadChecked(
       SOURCE,
       () => {},
       async () => {
-        made.push(`model ${made.length + 1}`);
-        return made.at(-1)!;
+        const n = events.filter((e) => e.startsWith('load')).length + 1;
+        events.push(`load ${n}`);
+        // Damaged bytes read without failing: the first load takes its time and succeeds.
+        if (n === 1) await new Promise((r) => setTimeout(r, 50));
+        events.push(`made ${n}`);
+        return `model ${n}`;
       },
-      async (v) => void discarded.push(v),
+      async (v) => void events.push(`discarded ${v}`),
     );
     expect(value).toBe('model 2');
-    await vi.waitFor(() => expect(discarded).toEqual(['model 1']));
+    // Never two models at once: the second load starts only once the first one's model is gone.
+    expect(events).toEqual(['load 1', 'made 1', 'discarded model 1', 'load 2', 'made 2']);
   });
 
   it('a chunk missing from the store is found as damage too, also when serving the files failed on it', async () => {

@@ -5,6 +5,7 @@ import { getManifest } from './inventory';
 import type { ModelManifest } from './manifest';
 import type { Served } from './model-view';
 import { getFile, type StoredFile } from './store';
+import { servingFailed } from './store-fetch';
 
 /**
  * ensureModel, then `load` (transformers.js reading what the store serves), for a model already
@@ -14,7 +15,8 @@ import { getFile, type StoredFile } from './store';
  * made is discarded, and the model is ensured again the usual way (every chunk checked, the damaged
  * ones fetched again) and loaded once more. The check, not the load, decides: transformers.js 4.3.1
  * never settles a load whose external-data read fails (utils/model-loader.js getModelDataFiles awaits
- * the read inside a `new Promise(async …)` executor, so its rejection is lost).
+ * the read inside a `new Promise(async …)` executor, so its rejection is lost); storeFetch says when
+ * it failed one (servingFailed).
  */
 export async function loadChecked<T>(
   source: ModelSource,
@@ -32,7 +34,9 @@ export async function loadChecked<T>(
       const loading = load(served);
       loading.catch(() => {}); // settled below, or discarded
       if (await intact) return { manifest, value: await loading };
-      void loading.then(discard, () => {});
+      // This load read damaged bytes. Let it end (and drop what it made) before loading again, so two
+      // models never share the memory; a load the store failed to serve will never end by itself.
+      await Promise.race([loading.then(discard, () => {}), servingFailed()]);
     } catch (error) {
       if (await intact) throw error;
     }

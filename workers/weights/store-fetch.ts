@@ -18,6 +18,15 @@ interface Active {
 
 let active: Active | null = null;
 
+/** Settles once serving a stored file of the active model failed (a chunk missing from the store). */
+let failed = signal();
+
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 /**
  * Tells storeFetch which model is being loaded: the plan's stored files, plus `entries` for the paths
  * transformers.js asks for that are not stored under their own name (a GenAI folder's files seen as a
@@ -28,6 +37,7 @@ let active: Active | null = null;
  */
 export function serveModel(manifest: ModelManifest, entries: ReadonlyMap<string, ServedEntry> = new Map()): void {
   const first = manifest.files[0];
+  failed = signal();
   active = first
     ? { prefix: fileKey(first.repo, first.revision, ''), keys: new Set(manifest.files.map((f) => f.key)), entries }
     : null;
@@ -52,6 +62,23 @@ async function servedBody(entry: ServedEntry): Promise<Blob | Uint8Array | null>
   }
 }
 
+/** `read`, with its failure also noted for servingFailed. */
+function noting<T>(read: Promise<T>): Promise<T> {
+  return read.catch((error: unknown) => {
+    failed.resolve();
+    throw error;
+  });
+}
+
+/**
+ * Settles once storeFetch failed to serve a stored file of the model being loaded. transformers.js
+ * 4.3.1 loses such a failure when it reads external data (its load then never settles), so this is
+ * how a caller learns that the load will not finish.
+ */
+export function servingFailed(): Promise<void> {
+  return failed.promise;
+}
+
 /**
  * transformers.js's `env.fetch`: serves model files from the weight store, so loading a stored
  * model makes no network request. Files are put into the store beforehand by the loader, which
@@ -62,10 +89,10 @@ export async function storeFetch(input: string | URL, init?: RequestInit): Promi
   const url = String(input);
   const key = /^https?:/.test(url) ? keyFromUrl(url) : null;
   const entry = key && active && key.startsWith(active.prefix) ? active.entries.get(key.slice(active.prefix.length)) : undefined;
-  const body = entry ? await servedBody(entry) : null;
+  const body = entry ? await noting(servedBody(entry)) : null;
   if (body) return octets(body);
   const stored = key && !entry ? await getFile(key) : undefined;
-  if (stored?.complete) return octets(await readFile(stored));
+  if (stored?.complete) return octets(await noting(readFile(stored)));
   if (key && active && key.startsWith(active.prefix) && !active.keys.has(key)) {
     return new Response('{"error":"Entry not found"}', { status: 404, headers: { 'content-type': 'application/json' } });
   }
