@@ -29,6 +29,7 @@ const isGenaiData = (manifest: ModelManifest, path: string) => manifest.layout =
  * reporting per-file bytes, then has the store serve it to transformers.js. Files download one after
  * another so the first ones finish early and a failure names one file; a GenAI graph is checked
  * (can this device run what it computes in?) before its gigabytes of data are fetched.
+ * `checkedBeside`: keys of stored files whose chunks are being checked elsewhere (load-checked.ts).
  */
 export async function ensureModel(
   source: ModelSource,
@@ -62,11 +63,14 @@ export async function ensureModel(
     const url = resolveUrl(source.host, remote.repo, remote.revision, remote.path);
     const rate = progressRate(() => onProgress(progress), PROGRESS_MS);
     try {
-      const report = (loaded: number, total: number) => {
-        progress[i] = { path: remote.path, loaded, total };
-        rate.report();
-      };
-      await ensureStored({ ...remote, url }, report, checkedBeside.includes(remote.key));
+      await ensureStored(
+        { ...remote, url },
+        (loaded, total) => {
+          progress[i] = { path: remote.path, loaded, total };
+          rate.report();
+        },
+        checkedBeside.includes(remote.key),
+      );
       rate.flush();
     } catch (error) {
       if (isQuotaError(error)) throw await spaceFailure(source.repo, await missingBytes(manifest), String(error));
@@ -79,4 +83,3 @@ export async function ensureModel(
   await saveManifest(source, manifest);
   return { manifest, served };
 }
-
