@@ -31,7 +31,7 @@ export type FileHashReply = ({ kind: 'state' } & ChunkHashed) | { kind: 'hex'; h
 /** Continues `from` (a new hash, or one rebuilt from stored chunks); `from` is not to be used afterwards. */
 export function startFileHash(from: Sha256): FileHash {
   if (typeof Worker === 'undefined') {
-    return { update: async (pieces) => ({ digest: await chunkDigest(pieces), state: from.updateAll(pieces).save() }), hex: async () => from.hex(), close: () => {} };
+    return { update: async (pieces) => ({ digest: await chunkDigest(pieces), state: from.update(pieces).save() }), hex: async () => from.hex(), close: () => {} };
   }
   return new WorkerFileHash(from.save());
 }

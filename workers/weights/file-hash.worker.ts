@@ -15,7 +15,7 @@ async function handle(request: FileHashRequest): Promise<void> {
     return;
   }
   if (!hash) throw new Error('no hash was started');
-  if (request.kind === 'update') post({ kind: 'state', digest: await chunkDigest(request.pieces), state: hash.updateAll(request.pieces).save() });
+  if (request.kind === 'update') post({ kind: 'state', digest: await chunkDigest(request.pieces), state: hash.update(request.pieces).save() });
   else post({ kind: 'hex', hex: hash.hex() });
 }
 

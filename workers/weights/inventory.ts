@@ -27,9 +27,14 @@ export function saveManifest(source: ModelSource, manifest: ModelManifest): Prom
   return set(manifestKey(source), { ...manifest, lastUsedAt: Date.now() } satisfies StoredManifest, manifests);
 }
 
-export async function allStored(manifest: ModelManifest): Promise<boolean> {
+/** The records of a plan's files when every one is stored complete, else null. */
+export async function storedRecords(manifest: ModelManifest): Promise<StoredFile[] | null> {
   const records = await Promise.all(manifest.files.map((f) => getFile(f.key)));
-  return records.every((r) => r?.complete);
+  return records.every((r) => r?.complete) ? (records as StoredFile[]) : null;
+}
+
+export async function allStored(manifest: ModelManifest): Promise<boolean> {
+  return (await storedRecords(manifest)) !== null;
 }
 
 export interface StoredModel {

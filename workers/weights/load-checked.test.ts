@@ -14,7 +14,7 @@ vi.mock('./store', async (importActual) => ({
   getFile: async (key: string) => structuredClone(db.files.get(key)),
   getChunk: async (key: string, index: number) => db.chunks.get(`${key}#${index}`),
 }));
-vi.mock('./inventory', () => ({ getManifest: async () => db.manifest }));
+vi.mock('./inventory', async (importActual) => ({ ...(await importActual<typeof import('./inventory')>()), getManifest: async () => db.manifest }));
 const ensure = vi.hoisted(() => ({ calls: [] as (readonly string[] | undefined)[], fail: null as Error | null }));
 const SERVED: Served = { dtype: 'q4f16', dataChunks: 1, attention: 'other' };
 vi.mock('./ensure-model', () => ({

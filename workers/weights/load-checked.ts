@@ -1,10 +1,9 @@
 import type { FileProgress, ModelSource } from '../protocol';
 import { checkBeside } from './chunk-check';
 import { ensureModel } from './ensure-model';
-import { getManifest } from './inventory';
+import { getManifest, storedRecords } from './inventory';
 import type { ModelManifest } from './manifest';
 import type { Served } from './model-view';
-import { getFile, type StoredFile } from './store';
 import { servingFailed } from './store-fetch';
 
 /**
@@ -25,8 +24,7 @@ export async function loadChecked<T>(
   discard: (value: T) => Promise<unknown>,
 ): Promise<{ manifest: ModelManifest; value: T }> {
   const known = await getManifest(source);
-  const records = known ? await Promise.all(known.files.map((f) => getFile(f.key))) : [];
-  const files = records.every((r) => r?.complete) ? (records as StoredFile[]) : [];
+  const files = (known && (await storedRecords(known))) ?? [];
   if (files.length > 0) {
     const intact = checkBeside(files);
     try {

@@ -32,14 +32,9 @@ export class Sha256 {
     return new Sha256(hasher);
   }
 
-  update(data: Uint8Array): this {
-    this.hasher.update(data);
-    return this;
-  }
-
-  /** `update` with each piece in turn. */
-  updateAll(pieces: readonly Uint8Array[]): this {
-    for (const piece of pieces) this.hasher.update(piece);
+  /** Hashes `data` next; its bytes may come in pieces. */
+  update(data: Uint8Array | readonly Uint8Array[]): this {
+    for (const piece of data instanceof Uint8Array ? [data] : data) this.hasher.update(piece);
     return this;
   }
 
