@@ -4,8 +4,7 @@ import { Generator, type GenerateCallbacks, type GenerateRequest, type Generatio
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from './prefill-chunks';
 import type { FileProgress, LoadedInfo, LoadPhase, ModelSource, PathsStats } from './protocol';
 import { configureRuntime, runtimeThreads } from './runtime-env';
-import { Tensor as OrtTensor } from 'onnxruntime-web/webgpu';
-import { gpuKvStorage, type KvStorage, type OrtTensorClass } from './static-kv';
+import { inPlaceStorage } from './in-place-storage';
 import { loadChecked } from './weights/load-checked';
 import type { Served } from './weights/model-view';
 import { yieldToEvents } from './yield-to-events';
@@ -33,18 +32,6 @@ async function chunkLimits(model: PreTrainedModel, device: ModelSource['device']
   const maxBufferBytes = gpu ? Math.min(gpu.limits.maxBufferSize, gpu.limits.maxStorageBufferBindingSize) : WASM_MAX_BUFFER_BYTES;
   // 152,064 is the widest R1-distill vocabulary (the 7B); a config that omits it gets the safe side.
   return { maxBufferBytes, vocabSize: config.vocab_size ?? 152_064, numHeads: config.num_attention_heads ?? 32 };
-}
-
-/**
- * Where an in-place KV cache lives, when this model can have one: GroupQueryAttention on WebGPU,
- * whose buffers ORT shares between past and present. On WASM ORT copies every input into its heap
- * and every output out of it, so a fixed-capacity cache would cost more per step than a growing one.
- */
-async function inPlaceStorage(device: ModelSource['device'], attention: 'group-query' | 'other'): Promise<KvStorage | null> {
-  if (device !== 'webgpu' || attention !== 'group-query') return null;
-  const gpu = await env.backends.onnx.webgpu?.device;
-  // The class of the onnxruntime-web build transformers.js runs (the same module, so the same class).
-  return gpu ? gpuKvStorage(gpu, OrtTensor as unknown as OrtTensorClass) : null;
 }
 
 const DEVICE_LOST = 'The GPU stopped responding (the device was lost, e.g. after a driver reset or sleep). Your chat is kept; reload the model to continue.';

@@ -141,7 +141,7 @@ async function feedInPlace(
     };
     if (wants.has('position_ids')) inputs.position_ids = ortInt64(Array.from({ length: size }, (_, i) => past + i), [1, size]);
     if (wants.has('num_logits_to_keep')) inputs.num_logits_to_keep = new Ort('int64', BigInt64Array.of(1n), []);
-    const outputs = await session.run(inputs, { logits: null, ...fetches });
+    const outputs = await cache.storage.run(session, inputs, { logits: null, ...fetches });
     cache.length = past + size;
     const logits = outputs.logits;
     if (!logits) throw new Error('The model returned no logits.');

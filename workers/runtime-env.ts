@@ -3,6 +3,8 @@ import { env } from '@huggingface/transformers';
 // and the service worker can precache them for offline use.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import captureMjsUrl from './wasm-heap/capture.mjs?url';
+import { capturingLoader } from './wasm-heap/ort-wasm';
 import { storeFetch } from './weights/store-fetch';
 
 let configured = false;
@@ -23,7 +25,8 @@ export function configureRuntime(threads: number): void {
     // Object form, set before the first session, as transformers.js 4.3.1 expects.
     wasm.wasmPaths = {
       wasm: new URL(ortWasmUrl, self.location.href).href,
-      mjs: new URL(ortMjsUrl, self.location.href).href,
+      // ORT's loader, wrapped so the app can reach ORT's heap (the in-place KV cache on WASM).
+      mjs: capturingLoader(new URL(captureMjsUrl, self.location.href).href, new URL(ortMjsUrl, self.location.href).href),
     };
   }
   // Weights are stored once, in our chunked IndexedDB store; the Cache API copies would double them.

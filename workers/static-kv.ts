@@ -38,7 +38,10 @@ export interface OrtSession {
   run(feeds: Record<string, OrtTensor>, fetches?: Record<string, OrtTensor | null>): Promise<Record<string, OrtTensor>>;
 }
 
-/** Where the buffers live: GPU buffers on WebGPU; typed arrays where ORT runs on the CPU without copies (Node). */
+/**
+ * Where the buffers live: GPU buffers on WebGPU; ORT's own heap on WASM (wasm-heap/); typed arrays
+ * where ORT runs on the CPU without copies (Node).
+ */
 export interface KvStorage {
   /** The session's ORT Tensor class, for the buffers and the feeds that go with them. */
   readonly Tensor: OrtTensorClass;
@@ -47,7 +50,11 @@ export interface KvStorage {
   /** Copies positions [0, length) of every head from `from` (capacity `fromCap`) into `to` (capacity `toCap`). */
   copyPrefix(from: OrtTensor, to: OrtTensor, heads: number, fromCap: number, toCap: number, length: number, rowBytes: number): void;
   release(tensor: OrtTensor): void;
+  /** Runs `session` with these buffers bound: ORT's own run, except where that would copy them (wasm-heap/). */
+  run(session: OrtSession, feeds: Record<string, OrtTensor>, fetches: Record<string, OrtTensor | null>): Promise<Record<string, OrtTensor>>;
 }
+
+const ortRun: KvStorage['run'] = (session, feeds, fetches) => session.run(feeds, fetches);
 
 const ELEMENT_BYTES: Record<string, number> = { float32: 4, float16: 2 };
 
@@ -69,6 +76,7 @@ export function gpuKvStorage(device: GPUDevice, Ort: OrtTensorClass): KvStorage 
     release(tensor) {
       tensor.gpuBuffer?.destroy();
     },
+    run: ortRun,
   };
 }
 
@@ -88,6 +96,7 @@ export function cpuKvStorage(Ort: OrtTensorClass): KvStorage {
       for (let h = 0; h < heads; h++) dst.set(src.subarray(h * fromCap * rowBytes, (h * fromCap + length) * rowBytes), h * toCap * rowBytes);
     },
     release() {},
+    run: ortRun,
   };
 }
 

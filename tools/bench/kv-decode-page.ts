@@ -8,14 +8,14 @@
  * step on the cache the previous one left, as workers/generation.ts does: per step (a DynamicCache,
  * new `present` tensors each step) where the app decodes so, in place (the app's StaticKv: one buffer
  * per layer and kind, bound as both past and present) where the app does, GroupQueryAttention on
- * WebGPU (engine.ts's inPlaceStorage). It also measures the memory read bandwidth the floor is
+ * either backend (workers/in-place-storage.ts). It also measures the memory read bandwidth the floor is
  * computed from, in this same worker.
  */
 import { AutoModelForCausalLM, env, type PreTrainedModel } from '@huggingface/transformers';
-import { Tensor as OrtTensor } from 'onnxruntime-web/webgpu';
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from '../../workers/prefill-chunks';
 import { configureRuntime, runtimeThreads } from '../../workers/runtime-env';
-import { gpuKvStorage, type KvStorage, type OrtTensorClass } from '../../workers/static-kv';
+import { inPlaceStorage } from '../../workers/in-place-storage';
+import type { KvStorage } from '../../workers/static-kv';
 import { ensureModel } from '../../workers/weights/ensure-model';
 import { yieldToEvents } from '../../workers/yield-to-events';
 import { defaultThreads } from '../../src/engine/threads';
@@ -109,7 +109,7 @@ interface Model {
   model: PreTrainedModel;
   limits: ChunkLimits;
   /** Where an in-place cache lives; null where the app decodes per step. */
-  inPlace: { storage: KvStorage; gpu: GPUDevice } | null;
+  inPlace: { storage: KvStorage; gpu: GPUDevice | null } | null;
 }
 
 const models = new Map<string, Model>();
@@ -180,9 +180,10 @@ async function load(args: LoadArgs): Promise<Loaded> {
     vocabSize: config.vocab_size,
     numHeads: config.num_attention_heads,
   };
-  // As engine.ts's inPlaceStorage: GroupQueryAttention on WebGPU, on ORT's own device, with the Tensor
-  // class of the onnxruntime-web build transformers.js runs.
-  const inPlace = gpu && groupQuery ? { storage: gpuKvStorage(gpu, OrtTensor as unknown as OrtTensorClass), gpu } : null;
+  // The app's choice (workers/in-place-storage.ts): GroupQueryAttention in place, in GPU buffers on
+  // WebGPU and in ORT's heap on WASM.
+  const storage = await inPlaceStorage(device, groupQuery ? 'group-query' : 'other');
+  const inPlace = storage ? { storage, gpu: gpu ?? null } : null;
   models.set(keyOf(variant, device), { model, limits, inPlace });
   return {
     device,
@@ -217,12 +218,13 @@ async function decode({ device, variant, length, warmup, steps, budgetMs }: Deco
   let capacity = 0;
   if (inPlace) {
     const { gpu } = inPlace;
-    const write = (tensor: { gpuBuffer?: GPUBuffer }, byteOffset: number, data: Float32Array) => {
-      if (!tensor.gpuBuffer) throw new Error('an in-place cache tensor without a GPU buffer');
-      gpu.queue.writeBuffer(tensor.gpuBuffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    // GPU buffers are written through the queue; heap tensors' `data` views the heap where they lie.
+    const write = (tensor: { gpuBuffer?: GPUBuffer; data: unknown }, byteOffset: number, data: Float32Array) => {
+      if (gpu && tensor.gpuBuffer) gpu.queue.writeBuffer(tensor.gpuBuffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+      else (tensor.data as Float32Array).set(data, byteOffset / 4);
     };
     const kv = inPlaceCache(model, inPlace.storage, length, length + warmup + steps, write);
-    await gpu.queue.onSubmittedWorkDone();
+    await gpu?.queue.onSubmittedWorkDone();
     capacity = Object.values(kv.bindings().feeds)[0]?.dims[2] ?? 0;
     cache = kv;
   } else {

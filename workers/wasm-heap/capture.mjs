@@ -1,0 +1,16 @@
+/* global URL */
+// ONNX Runtime Web's Emscripten loader, loaded in its place (env.wasm.wasmPaths.mjs, see
+// runtime-env.ts), that keeps the module instance it makes: ORT offers no handle on its heap, and
+// the in-place KV cache on WASM lives there (./heap-run.ts). The real loader's URL comes in the query,
+// so Vite may hash both files; its pthread workers still start from the real loader's own URL.
+const real = new URL(import.meta.url).searchParams.get('ort');
+if (!real) throw new Error('capture.mjs needs ?ort=<URL of the ONNX Runtime loader>');
+const { default: factory } = await import(/* @vite-ignore */ real);
+
+/** The instance ORT made, once it has made one. */
+export let instance = null;
+
+export default async function captureOrtWasm(config) {
+  instance = await factory(config);
+  return instance;
+}
