@@ -1,22 +1,28 @@
 // The in-place KV cache (static-kv.ts) on the real GroupQueryAttention fixture (tiny-r1-genai, ONNX
-// Runtime GenAI layout) in onnxruntime-node: the Generator's replies match the growing cache's token
-// for token, across chunked prefill, capacity growth, Continue and the next turn's reuse. The
-// PreTrainedModel around the session is reduced to what the in-place path reads (the session, the
-// config the app derives from genai_config.json); the session and ORT's kernels are the real ones.
+// Runtime GenAI layout), in two runtimes: onnxruntime-node over typed arrays, and onnxruntime-web's
+// WASM build (the app's, loaded through wasm-heap/capture.mjs as the app loads it) over buffers in its
+// heap, run through its C API (wasm-heap/heap-run.ts). The Generator's replies match the growing
+// cache's token for token, across chunked prefill, capacity growth, Continue and the next turn's
+// reuse. The PreTrainedModel around the session is reduced to what the in-place path reads (the
+// session, the config the app derives from genai_config.json); sessions and kernels are the real ones.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web/webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENAI_FIXTURE, generateFixtures, TOKENIZER } from '../tools/fixture/fixtures.ts';
 import { greedyDecode, type GenaiConfig } from '../tools/fixture/genai-decode.ts';
-import { GENAI_MODEL_DIR } from '../tools/fixture/genai-files.ts';
+import { GENAI_DATA_FILE, GENAI_MODEL_DIR } from '../tools/fixture/genai-files.ts';
 import { promptIds } from '../tools/fixture/genai-prompts.ts';
 import { Generator } from './generation.ts';
 import type { ChunkLimits } from './prefill-chunks.ts';
 import type { ChatTurn, SamplingOptions } from './protocol.ts';
-import { capacityFor, cpuKvStorage, StaticKv, type KvStorage, type OrtTensorClass } from './static-kv.ts';
+import { capacityFor, cpuKvStorage, StaticKv, type KvStorage, type OrtSession, type OrtTensorClass } from './static-kv.ts';
+import { heapKvStorage } from './wasm-heap/heap-kv-storage.ts';
+import { capturingLoader, ortWasm } from './wasm-heap/ort-wasm.ts';
 import { generationConfig, parseGenaiConfig, transformersConfig } from './weights/genai-config.ts';
 
 const INFO = GENAI_FIXTURE;
@@ -27,13 +33,43 @@ let root = '';
 let modelDir = '';
 let genai: GenaiConfig;
 let tokenizer: PreTrainedTokenizer;
+/** The reference decode's session (onnxruntime-node, growing cache). */
 let session: ort.InferenceSession;
-let model: PreTrainedModel;
-let storage: KvStorage;
+let webSession: ortWeb.InferenceSession | undefined;
+let web: Promise<{ session: OrtSession; storage: KvStorage }> | undefined;
+let parsed: ReturnType<typeof parseGenaiConfig>;
 
 const roomy: ChunkLimits = { maxBufferBytes: 2 ** 30, vocabSize: INFO.size.vocabSize, numHeads: INFO.size.numHeads };
 /** Room for 12 positions of logits per pass: prompts go in many chunks. */
 const cramped: ChunkLimits = { ...roomy, maxBufferBytes: 2 * 4 * INFO.size.vocabSize * 12 };
+
+const DIST = new URL('../node_modules/onnxruntime-web/dist/', import.meta.url);
+
+/** The app's ORT-web build in Node, one thread, its loader captured as runtime-env.ts captures it. */
+async function webRuntime(): Promise<{ session: OrtSession; storage: KvStorage }> {
+  const loader = new URL('ort-wasm-simd-threaded.asyncify.mjs', DIST).href;
+  ortWeb.env.wasm.numThreads = 1;
+  ortWeb.env.wasm.wasmPaths = {
+    mjs: capturingLoader(pathToFileURL(fileURLToPath(new URL('./wasm-heap/capture.mjs', import.meta.url))).href, loader),
+    wasm: new URL('ort-wasm-simd-threaded.asyncify.wasm', DIST).href,
+  };
+  const data = await readFile(join(modelDir, GENAI_DATA_FILE));
+  webSession = await ortWeb.InferenceSession.create(await readFile(join(modelDir, 'model.onnx')), { externalData: [{ path: GENAI_DATA_FILE, data }] });
+  const wasm = ortWasm();
+  if (!wasm) throw new Error('the capturing loader kept no ORT instance');
+  return { session: webSession as unknown as OrtSession, storage: heapKvStorage(wasm, ortWeb.Tensor as unknown as OrtTensorClass) };
+}
+
+interface Runtime {
+  name: string;
+  start(): Promise<{ session: OrtSession; storage: KvStorage }>;
+}
+
+const RUNTIMES: Runtime[] = [
+  // onnxruntime-node's own class: ORT binds pre-allocated outputs only when they are instances of it.
+  { name: 'onnxruntime-node', start: async () => ({ session: session as unknown as OrtSession, storage: cpuKvStorage(ort.Tensor as unknown as OrtTensorClass) }) },
+  { name: "onnxruntime-web WASM, in ORT's heap", start: () => (web ??= webRuntime()) },
+];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ponder-inplace-'));
@@ -45,14 +81,12 @@ beforeAll(async () => {
   env.allowLocalModels = true;
   tokenizer = await AutoTokenizer.from_pretrained(modelDir);
   session = await ort.InferenceSession.create(join(modelDir, 'model.onnx'));
-  const parsed = parseGenaiConfig(json, 'genai_config.json');
-  model = { sessions: { model: session }, config: transformersConfig(parsed, 1), generation_config: generationConfig(parsed) } as unknown as PreTrainedModel;
-  // onnxruntime-node's own class: ORT binds pre-allocated outputs only when they are instances of it.
-  storage = cpuKvStorage(ort.Tensor as unknown as OrtTensorClass);
+  parsed = parseGenaiConfig(json, 'genai_config.json');
 });
 
 afterAll(async () => {
   await session?.release();
+  await webSession?.release();
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -68,7 +102,16 @@ async function growingReply(turns: ChatTurn[]): Promise<string> {
   return tokenizer.decode(tokens, { skip_special_tokens: true });
 }
 
-describe('in-place KV cache on GroupQueryAttention', () => {
+describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runtime) => {
+  let model: PreTrainedModel;
+  let storage: KvStorage;
+
+  beforeAll(async () => {
+    const started = await runtime.start();
+    storage = started.storage;
+    model = { sessions: { model: started.session }, config: transformersConfig(parsed, 1), generation_config: generationConfig(parsed) } as unknown as PreTrainedModel;
+  });
+
   it('a reply matches the growing cache token for token, prefilled whole or in 12-token chunks', async () => {
     const turns: ChatTurn[] = [{ role: 'user', content: QUESTION }];
     const expected = await growingReply(turns);
@@ -120,15 +163,18 @@ describe('in-place KV cache on GroupQueryAttention', () => {
   });
 });
 
-describe('StaticKv buffers', () => {
+describe('StaticKv capacity', () => {
   it('capacity doubles from 1,024 and stops at the model context', () => {
     expect([1, 1024, 1025, 5000].map((n) => capacityFor(n, 32_768))).toEqual([1024, 1024, 2048, 8192]);
     expect(capacityFor(20_000, 20_480)).toBe(20_480);
     expect(() => capacityFor(40_000, 32_768)).toThrow(/at most 32768/);
   });
+});
 
-  it('keeps every head\'s valid positions when it grows, and binds one tensor as past and present', () => {
+describe.each(RUNTIMES)('StaticKv buffers, $name', (runtime) => {
+  it('keeps every head\'s valid positions when it grows, and binds one tensor as past and present', async () => {
     const layout = { names: ['past_key_values.0.key'], type: 'float32' as const, heads: 2, headDim: 4 };
+    const { storage } = await runtime.start();
     const kv = new StaticKv(layout, storage, 32_768);
     kv.reserve(10);
     const before = kv.bindings();

@@ -16,7 +16,7 @@ export async function inPlaceStorage(device: Device, attention: 'group-query' | 
   // The class of the onnxruntime-web build transformers.js runs (the same module, so the same class).
   const Ort = OrtTensor as unknown as OrtTensorClass;
   if (device === 'wasm') {
-    const wasm = await ortWasm();
+    const wasm = ortWasm();
     return wasm ? heapKvStorage(wasm, Ort) : null;
   }
   const gpu = await env.backends.onnx.webgpu?.device;

@@ -121,9 +121,12 @@ export function memoryBudget(device: Device, capability: Pick<Capability, 'maxBu
   return { device, total: ram, maxBuffer, basis: ram === null ? 'none' : 'device-memory', deviceMemory };
 }
 
-/** What the worker will do for this model on this device (workers/engine.ts: in place for GQA on WebGPU only). */
-export function kvUpdateFor(model: Pick<CatalogModel, 'attention'>, device: Device): KvUpdate {
-  return device === 'webgpu' && model.attention === 'group-query' ? 'in-place' : 'per-step';
+/**
+ * What the worker will do for this model (workers/in-place-storage.ts: in place for GroupQueryAttention,
+ * in GPU buffers on WebGPU and in ORT's heap on WASM; a graph that concatenates grows per step).
+ */
+export function kvUpdateFor(model: Pick<CatalogModel, 'attention'>): KvUpdate {
+  return model.attention === 'group-query' ? 'in-place' : 'per-step';
 }
 
 export function estimateMemory(model: ModelFacts, dtype: Dtype, context: number, maxBuffer: number, kv: KvUpdate): MemoryEstimate {
@@ -147,7 +150,7 @@ function overrun(estimate: MemoryEstimate, budget: MemoryBudget): 'memory' | 'bu
 }
 
 /** The context `model` fits with `dtype` weights within `budget` (the rule above). */
-export function fitContext(model: ModelFacts, dtype: Dtype, budget: MemoryBudget, kv: KvUpdate = kvUpdateFor(model, budget.device)): ContextFit {
+export function fitContext(model: ModelFacts, dtype: Dtype, budget: MemoryBudget, kv: KvUpdate = kvUpdateFor(model)): ContextFit {
   const steps = CONTEXT_STEPS.filter((c) => c <= model.contextLength);
   if (steps.length === 0) steps.push(model.contextLength);
   let fitted: MemoryEstimate | null = null;

@@ -22,8 +22,12 @@ import { defaultThreads } from '../../src/engine/threads';
 import { cacheLength, cacheLocation, decodeStep, growingCache, inPlaceCache, releaseCache, type KvCache } from './kv-decode-cache';
 
 export type Device = 'wasm' | 'webgpu';
-/** The attention of the model: `mha` Concat of past and new keys (onnx-community's export), `gqa` GroupQueryAttention (GenAI's). */
-export type Variant = 'mha' | 'gqa';
+/**
+ * The model and how it is decoded: `mha` Concat of past and new keys (onnx-community's export), per
+ * step; `gqa` GroupQueryAttention (GenAI's), the app's way (in place); `gqa_per_step` the same GQA
+ * model with a per-step cache, the baseline the in-place cache is measured against.
+ */
+export type Variant = 'mha' | 'gqa' | 'gqa_per_step';
 /** How the app keeps this model's cache on this device (workers/generation.ts's `kvCache`). */
 export type KvKind = 'per-step' | 'in-place';
 
@@ -182,7 +186,7 @@ async function load(args: LoadArgs): Promise<Loaded> {
   };
   // The app's choice (workers/in-place-storage.ts): GroupQueryAttention in place, in GPU buffers on
   // WebGPU and in ORT's heap on WASM.
-  const storage = await inPlaceStorage(device, groupQuery ? 'group-query' : 'other');
+  const storage = variant === 'gqa_per_step' ? null : await inPlaceStorage(device, groupQuery ? 'group-query' : 'other');
   const inPlace = storage ? { storage, gpu: gpu ?? null } : null;
   models.set(keyOf(variant, device), { model, limits, inPlace });
   return {

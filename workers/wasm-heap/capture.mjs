@@ -7,10 +7,10 @@ const real = new URL(import.meta.url).searchParams.get('ort');
 if (!real) throw new Error('capture.mjs needs ?ort=<URL of the ONNX Runtime loader>');
 const { default: factory } = await import(/* @vite-ignore */ real);
 
-/** The instance ORT made, once it has made one. */
-export let instance = null;
-
 export default async function captureOrtWasm(config) {
-  instance = await factory(config);
+  const instance = await factory(config);
+  // Kept under a registered symbol (the key ort-wasm.ts reads), not as an export: a bundler or test
+  // runner may load the app's own import of this file as a second copy of the module.
+  globalThis[Symbol.for('ponder.ort-wasm')] = instance;
   return instance;
 }

@@ -21,24 +21,22 @@ export interface OrtWasm {
   UTF8ToString(pointer: number): string;
 }
 
-let captureUrl: string | null = null;
+/** Where capture.mjs keeps the instance (a registered symbol: one key across copies of either module). */
+const INSTANCE = Symbol.for('ponder.ort-wasm');
 
 /**
  * The loader URL to give ORT (`wasmPaths.mjs`): capture.mjs wrapping the real one, so that
- * `ortWasm()` can reach the instance. Set once, before the first session.
+ * `ortWasm()` can reach the instance.
  */
 export function capturingLoader(captureModuleUrl: string, realLoaderUrl: string): string {
   const url = new URL(captureModuleUrl);
   url.searchParams.set('ort', realLoaderUrl);
-  captureUrl = url.href;
-  return captureUrl;
+  return url.href;
 }
 
-/** ORT's module instance, once a session has started it; null where the loader was not captured. */
-export async function ortWasm(): Promise<OrtWasm | null> {
-  if (!captureUrl) return null;
-  const loader = (await import(/* @vite-ignore */ captureUrl)) as { instance: OrtWasm | null };
-  return loader.instance;
+/** ORT's module instance, once a session has started it through the capturing loader; else null. */
+export function ortWasm(): OrtWasm | null {
+  return ((globalThis as Record<symbol, unknown>)[INSTANCE] as OrtWasm | undefined) ?? null;
 }
 
 /**
