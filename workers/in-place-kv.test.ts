@@ -8,21 +8,19 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web/webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENAI_FIXTURE, generateFixtures, TOKENIZER } from '../tools/fixture/fixtures.ts';
 import { greedyDecode, type GenaiConfig } from '../tools/fixture/genai-decode.ts';
-import { GENAI_DATA_FILE, GENAI_MODEL_DIR } from '../tools/fixture/genai-files.ts';
+import { GENAI_MODEL_DIR } from '../tools/fixture/genai-files.ts';
+import { ortWeb, ortWebSession } from '../tools/fixture/ort-web-node.ts';
 import { promptIds } from '../tools/fixture/genai-prompts.ts';
 import { Generator } from './generation.ts';
 import type { ChunkLimits } from './prefill-chunks.ts';
 import type { ChatTurn, SamplingOptions } from './protocol.ts';
-import { capacityFor, cpuKvStorage, StaticKv, type KvStorage, type OrtSession, type OrtTensorClass } from './static-kv.ts';
+import { capacityFor, cpuKvStorage, StaticKv, type KvStorage, type OrtSession, type OrtTensor, type OrtTensorClass } from './static-kv.ts';
 import { heapKvStorage } from './wasm-heap/heap-kv-storage.ts';
-import { capturingLoader, ortWasm } from './wasm-heap/ort-wasm.ts';
 import { generationConfig, parseGenaiConfig, transformersConfig } from './weights/genai-config.ts';
 
 const INFO = GENAI_FIXTURE;
@@ -43,21 +41,11 @@ const roomy: ChunkLimits = { maxBufferBytes: 2 ** 30, vocabSize: INFO.size.vocab
 /** Room for 12 positions of logits per pass: prompts go in many chunks. */
 const cramped: ChunkLimits = { ...roomy, maxBufferBytes: 2 * 4 * INFO.size.vocabSize * 12 };
 
-const DIST = new URL('../node_modules/onnxruntime-web/dist/', import.meta.url);
-
-/** The app's ORT-web build in Node, one thread, its loader captured as runtime-env.ts captures it. */
+/** The app's ORT-web WASM build in Node, its KV buffers in ORT's heap. */
 async function webRuntime(): Promise<{ session: OrtSession; storage: KvStorage }> {
-  const loader = new URL('ort-wasm-simd-threaded.asyncify.mjs', DIST).href;
-  ortWeb.env.wasm.numThreads = 1;
-  ortWeb.env.wasm.wasmPaths = {
-    mjs: capturingLoader(pathToFileURL(fileURLToPath(new URL('./wasm-heap/capture.mjs', import.meta.url))).href, loader),
-    wasm: new URL('ort-wasm-simd-threaded.asyncify.wasm', DIST).href,
-  };
-  const data = await readFile(join(modelDir, GENAI_DATA_FILE));
-  webSession = await ortWeb.InferenceSession.create(await readFile(join(modelDir, 'model.onnx')), { externalData: [{ path: GENAI_DATA_FILE, data }] });
-  const wasm = ortWasm();
-  if (!wasm) throw new Error('the capturing loader kept no ORT instance');
-  return { session: webSession as unknown as OrtSession, storage: heapKvStorage(wasm, ortWeb.Tensor as unknown as OrtTensorClass) };
+  const started = await ortWebSession(modelDir);
+  webSession = started.session;
+  return { session: webSession as unknown as OrtSession, storage: heapKvStorage(started.wasm, ortWeb.Tensor as unknown as OrtTensorClass) };
 }
 
 interface Runtime {
@@ -193,5 +181,42 @@ describe.each(RUNTIMES)('StaticKv buffers, $name', (runtime) => {
     }
     kv.release();
     expect(kv.length).toBe(0);
+  });
+
+  it('stays whole when memory runs out while it grows, and frees the buffers it got', async () => {
+    const { storage: real } = await runtime.start();
+    let room = Infinity;
+    const released: OrtTensor[] = [];
+    const storage: KvStorage = {
+      ...real,
+      allocate(type, dims) {
+        if (room-- <= 0) throw new Error('out of memory');
+        return real.allocate(type, dims);
+      },
+      release(tensor) {
+        released.push(tensor);
+        real.release(tensor);
+      },
+    };
+    const names = ['past_key_values.0.key', 'past_key_values.0.value', 'past_key_values.1.key'];
+    const kv = new StaticKv({ names, type: 'float32', heads: 1, headDim: 2 }, storage, 32_768);
+    kv.reserve(10);
+    const before = kv.bindings().feeds;
+    for (const [i, t] of Object.values(before).entries()) (t.data as Float32Array).fill(i + 1, 0, 6);
+    kv.length = 3;
+    room = 2; // two of the three larger buffers can be had
+    expect(() => kv.reserve(2000)).toThrow(/out of memory/);
+    expect(released).toHaveLength(2);
+    expect(Object.values(before).some((t) => released.includes(t))).toBe(false);
+    const after = kv.bindings().feeds;
+    for (const [i, name] of names.entries()) {
+      expect(after[name]).toBe(before[name]);
+      expect(Array.from((after[name]?.data as Float32Array).subarray(0, 6))).toEqual(new Array(6).fill(i + 1));
+    }
+    room = Infinity;
+    kv.reserve(2000);
+    expect(kv.bindings().feeds[names[0] as string]?.dims).toEqual([1, 1, 2048, 2]);
+    expect(Array.from((kv.bindings().feeds[names[2] as string]?.data as Float32Array).subarray(0, 6))).toEqual(new Array(6).fill(3));
+    kv.release();
   });
 });

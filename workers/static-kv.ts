@@ -121,20 +121,28 @@ export class StaticKv {
     private readonly maxLength: number,
   ) {}
 
-  /** Makes room for `needed` positions, keeping the first `length`; grows by doubling, so copies are rare. */
+  /**
+   * Makes room for `needed` positions, keeping the first `length`; grows by doubling, so copies are
+   * rare. Every new buffer is allocated before any old one is let go: when memory runs out part way,
+   * the new ones are released and the cache stays as it was, whole.
+   */
   reserve(needed: number): void {
     if (needed <= this.capacity) return;
     const capacity = capacityFor(needed, this.maxLength);
     const { heads, headDim, type, names } = this.layout;
     const rowBytes = headDim * (ELEMENT_BYTES[type] ?? 4);
     const next: Record<string, OrtTensor> = {};
+    try {
+      for (const name of names) next[name] = this.storage.allocate(type, [1, heads, capacity, headDim]);
+    } catch (error) {
+      for (const tensor of Object.values(next)) this.storage.release(tensor);
+      throw error;
+    }
     for (const name of names) {
-      next[name] = this.storage.allocate(type, [1, heads, capacity, headDim]);
       const old = this.tensors[name];
-      if (old) {
-        this.storage.copyPrefix(old, next[name], heads, this.capacity, capacity, this.length, rowBytes);
-        this.storage.release(old);
-      }
+      if (!old) continue;
+      this.storage.copyPrefix(old, next[name] as OrtTensor, heads, this.capacity, capacity, this.length, rowBytes);
+      this.storage.release(old);
     }
     this.tensors = next;
     this.capacity = capacity;

@@ -21,17 +21,17 @@ export interface OrtWasm {
   UTF8ToString(pointer: number): string;
 }
 
-/** Where capture.mjs keeps the instance (a registered symbol: one key across copies of either module). */
+/** Where capture.mjs keeps the instance, and finds the real loader (registered symbols: one key across copies of either module). */
 const INSTANCE = Symbol.for('ponder.ort-wasm');
+const LOADER = Symbol.for('ponder.ort-loader');
 
 /**
- * The loader URL to give ORT (`wasmPaths.mjs`): capture.mjs wrapping the real one, so that
- * `ortWasm()` can reach the instance.
+ * The loader URL to give ORT (`wasmPaths.mjs`): capture.mjs, which loads the real one and keeps the
+ * instance it makes, so that `ortWasm()` can reach it.
  */
 export function capturingLoader(captureModuleUrl: string, realLoaderUrl: string): string {
-  const url = new URL(captureModuleUrl);
-  url.searchParams.set('ort', realLoaderUrl);
-  return url.href;
+  (globalThis as Record<symbol, unknown>)[LOADER] = realLoaderUrl;
+  return captureModuleUrl;
 }
 
 /** ORT's module instance, once a session has started it through the capturing loader; else null. */
