@@ -123,28 +123,26 @@ export class StaticKv {
 
   /**
    * Makes room for `needed` positions, keeping the first `length`; grows by doubling, so copies are
-   * rare. Every new buffer is allocated before any old one is let go: when memory runs out part way,
-   * the new ones are released and the cache stays as it was, whole.
+   * rare. One buffer moves at a time (allocated, filled, the old one released), so growing holds the
+   * old cache plus one layer's new buffer, not the old and the new cache whole. Memory that runs out
+   * part way leaves every buffer valid, some of them already larger: the next call moves the rest.
    */
   reserve(needed: number): void {
     if (needed <= this.capacity) return;
     const capacity = capacityFor(needed, this.maxLength);
     const { heads, headDim, type, names } = this.layout;
     const rowBytes = headDim * (ELEMENT_BYTES[type] ?? 4);
-    const next: Record<string, OrtTensor> = {};
-    try {
-      for (const name of names) next[name] = this.storage.allocate(type, [1, heads, capacity, headDim]);
-    } catch (error) {
-      for (const tensor of Object.values(next)) this.storage.release(tensor);
-      throw error;
-    }
     for (const name of names) {
       const old = this.tensors[name];
-      if (!old) continue;
-      this.storage.copyPrefix(old, next[name] as OrtTensor, heads, this.capacity, capacity, this.length, rowBytes);
-      this.storage.release(old);
+      const oldCapacity = old?.dims[2] ?? 0;
+      if (oldCapacity >= capacity) continue;
+      const next = this.storage.allocate(type, [1, heads, capacity, headDim]);
+      if (old) {
+        this.storage.copyPrefix(old, next, heads, oldCapacity, capacity, this.length, rowBytes);
+        this.storage.release(old);
+      }
+      this.tensors[name] = next;
     }
-    this.tensors = next;
     this.capacity = capacity;
   }
 

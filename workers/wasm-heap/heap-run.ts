@@ -130,22 +130,21 @@ export async function runInHeap(
       wasm.setValue(inNames + i * ptr, text(name), '*');
       wasm.setValue(inValues + i * ptr, handleOf(tensor, name), '*');
     });
-    outputs.forEach(([name, tensor], i) => {
+    const bound = outputs.map(([name, tensor], i) => {
       wasm.setValue(outNames + i * ptr, text(name), '*');
-      wasm.setValue(outValues + i * ptr, tensor ? handleOf(tensor, name) : 0, '*');
+      const handle = tensor ? handleOf(tensor, name) : 0;
+      wasm.setValue(outValues + i * ptr, handle, '*');
+      return handle;
     });
     if ((await wasm._OrtRun(session, inNames, inValues, inputs.length, outNames, outputs.length, outValues, 0)) !== 0) throw lastError(wasm, 'ONNX Runtime failed to run the model');
+    const made = outputs.map((_, i) => wasm.getValue(outValues + i * ptr, '*'));
+    // Every output ORT made is released in `finally`, even when reading an earlier one fails.
+    handles.push(...made.filter((h, i) => h !== bound[i]));
     const results: Record<string, OrtTensor> = {};
-    outputs.forEach(([name, given], i) => {
-      const handle = wasm.getValue(outValues + i * ptr, '*');
-      if (given && handles.includes(handle)) {
-        results[name] = given;
-        return;
-      }
-      handles.push(handle);
+    outputs.forEach(([name, tensor], i) => {
       // An output ORT could not write where it was given (it made its own) would silently leave the cache behind.
-      if (given) throw new Error(`ONNX Runtime did not write "${name}" into the buffer it was given.`);
-      results[name] = readOut(wasm, handle, name);
+      if (tensor && made[i] !== bound[i]) throw new Error(`ONNX Runtime did not write "${name}" into the buffer it was given.`);
+      results[name] = tensor ?? readOut(wasm, made[i] as number, name);
     });
     return results;
   } finally {
