@@ -3,7 +3,7 @@ import { env } from '@huggingface/transformers';
 // and the service worker can precache them for offline use.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-// Never inlined: a data: URL carries no query, and a strict CSP may refuse one.
+// Never inlined: ORT imports it by URL, and a strict CSP may refuse a data: URL.
 import captureMjsUrl from './wasm-heap/capture.mjs?url&no-inline';
 import { capturingLoader } from './wasm-heap/ort-wasm';
 import { storeFetch } from './weights/store-fetch';

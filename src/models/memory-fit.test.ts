@@ -47,7 +47,7 @@ describe('memory estimate', () => {
     });
   });
 
-  it('counts the cache once where the worker updates it in place: GroupQueryAttention on WebGPU', () => {
+  it('counts the cache once where the worker updates it in place: GroupQueryAttention, on either backend', () => {
     expect(kvUpdateFor(large)).toBe('in-place');
     expect(kvUpdateFor(small)).toBe('per-step'); // onnx-community's export concatenates
     expect(estimateMemory(large, 'q4f16', 16_384, 2 * GiB, 'in-place').total).toBe(5_100_000_000 + 16_384 * 57_344 + 512 * 152_064 * 4);
