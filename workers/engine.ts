@@ -4,7 +4,7 @@ import { Generator, type GenerateCallbacks, type GenerateRequest, type Generatio
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from './prefill-chunks';
 import type { FileProgress, LoadedInfo, LoadPhase, ModelSource, PathsStats } from './protocol';
 import { configureRuntime, runtimeThreads } from './runtime-env';
-import { inPlaceStorage } from './in-place-storage';
+import { kvPlacement } from './kv-placement';
 import { loadChecked } from './weights/load-checked';
 import type { Served } from './weights/model-view';
 import { yieldToEvents } from './yield-to-events';
@@ -92,7 +92,7 @@ export class Engine {
       await yieldToEvents();
       return outputs;
     };
-    const generator = new Generator(tokenizer, model, await chunkLimits(model, source.device), await inPlaceStorage(source.device, attention));
+    const generator = new Generator(tokenizer, model, await chunkLimits(model, source.device), await kvPlacement(source.device, attention));
     this.loaded = { model, generator };
     this.lostReason = null;
     if (source.device === 'webgpu') {

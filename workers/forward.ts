@@ -1,7 +1,9 @@
 import { Tensor, type DynamicCache, type PreTrainedModel } from '@huggingface/transformers';
 import { kvLayout } from './kv-layout';
-import { StaticKv, type OrtSession, type OrtTensor } from './static-kv';
+import { StaticKv, type OrtSession, type OrtTensor, type OrtTensorClass } from './static-kv';
 import { nextChunk, type ChunkLimits } from './prefill-chunks';
+import { HeapKv } from './wasm-heap/heap-kv';
+import { runInHeap, sessionHandle } from './wasm-heap/heap-run';
 
 function int64(values: readonly number[], dims: number[]): Tensor {
   return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
@@ -22,7 +24,7 @@ function emptyEntries(model: PreTrainedModel): Record<string, Tensor> {
  * (what transformers.js's own loop does), disposing the GPU buffers they replace, except `protect`ed
  * ones that a kept snapshot still holds.
  */
-function keepPresent(outputs: Record<string, Tensor>, cache: DynamicCache, protect: ReadonlySet<Tensor>): void {
+function keepPresent(outputs: Record<string, Tensor>, cache: DynamicCache, protect: ReadonlySet<unknown>): void {
   const slots = cache as unknown as Record<string, Tensor | undefined>;
   for (const [name, tensor] of Object.entries(outputs)) {
     if (!name.startsWith('present')) continue;
@@ -42,8 +44,8 @@ function lastRow(logits: Tensor): Float32Array {
 interface FeedOptions {
   /** Asked between chunks; true ends the feed early (returns null). */
   stop?: () => boolean;
-  /** Tensors a kept snapshot still holds: never disposed (the per-step cache only). */
-  protect?: ReadonlySet<Tensor>;
+  /** Tensors a kept snapshot still holds: never disposed (the per-step caches only). */
+  protect?: ReadonlySet<unknown>;
 }
 
 /**
@@ -54,20 +56,22 @@ interface FeedOptions {
  */
 export async function feed(
   model: PreTrainedModel,
-  cache: DynamicCache | StaticKv,
+  cache: DynamicCache | StaticKv | HeapKv,
   ids: readonly number[],
   limits: ChunkLimits,
   options: FeedOptions = {},
 ): Promise<Float32Array | null> {
   if (ids.length === 0) throw new Error('Nothing was fed to the model.');
-  return cache instanceof StaticKv ? feedInPlace(model, cache, ids, limits, options) : feedGrowing(model, cache, ids, limits, options);
+  if (cache instanceof StaticKv) return feedInPlace(model, cache, ids, limits, options);
+  if (cache instanceof HeapKv) return feedInHeap(model, cache, ids, limits, options);
+  return feedGrowing(model, cache, ids, limits, options);
 }
 
 /**
  * One forward pass over a growing cache: each of `rows` holds the same number of new tokens, after the
  * tokens every row of the cache already holds. Returns the logits of the rows' last positions [B, 1, V].
  */
-async function passGrowing(model: PreTrainedModel, cache: DynamicCache, rows: readonly (readonly number[])[], protect: ReadonlySet<Tensor>): Promise<Tensor> {
+async function passGrowing(model: PreTrainedModel, cache: DynamicCache, rows: readonly (readonly number[])[], protect: ReadonlySet<unknown>): Promise<Tensor> {
   const past = cache.get_seq_length();
   const size = rows[0]?.length ?? 0;
   const outputs = (await model.forward({
@@ -87,7 +91,7 @@ async function feedGrowing(
   cache: DynamicCache,
   ids: readonly number[],
   limits: ChunkLimits,
-  { stop = () => false, protect = new Set<Tensor>() }: FeedOptions,
+  { stop = () => false, protect = new Set() }: FeedOptions,
 ): Promise<Float32Array | null> {
   let last: Float32Array | null = null;
   if (Object.keys(cache).length === 0) cache.update(emptyEntries(model));
@@ -111,10 +115,41 @@ export async function stepRows(model: PreTrainedModel, cache: DynamicCache, ids:
   return ids.map((_, r) => all.subarray(r * width, (r + 1) * width));
 }
 
+const sessionOf = (model: PreTrainedModel) => (model as unknown as { sessions: { model: OrtSession } }).sessions.model;
+
+/**
+ * The inputs of one pass run on the session itself: `ids` after `past` cached tokens. The mask spans
+ * the valid positions only (GroupQueryAttention takes seqlens_k and the total length from it).
+ */
+function passInputs(session: OrtSession, Ort: OrtTensorClass, ids: readonly number[], past: number): Record<string, OrtTensor> {
+  const int64 = (values: readonly number[], dims: number[]) => new Ort('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+  const wants = new Set(session.inputNames);
+  const inputs: Record<string, OrtTensor> = {
+    input_ids: int64(ids, [1, ids.length]),
+    attention_mask: int64(new Array<number>(past + ids.length).fill(1), [1, past + ids.length]),
+  };
+  if (wants.has('position_ids')) inputs.position_ids = int64(Array.from({ length: ids.length }, (_, i) => past + i), [1, ids.length]);
+  if (wants.has('num_logits_to_keep')) inputs.num_logits_to_keep = new Ort('int64', BigInt64Array.of(1n), []);
+  return inputs;
+}
+
+/** The last position's logits of a pass run on the session itself, as float32. */
+function lastLogits(outputs: Record<string, OrtTensor>): Float32Array {
+  const logits = outputs.logits;
+  if (!logits) throw new Error('The model returned no logits.');
+  // Rewrapped by type, data and dims: this output is not an instance of the onnxruntime-common
+  // class transformers.js's Tensor recognises.
+  return lastRow(new Tensor(logits.type as 'float32', logits.data as Float32Array, [...logits.dims]));
+}
+
+/** `past_key_values.*` names bound as `present.*` outputs. */
+function asPresents<T>(tensors: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name.replace('past_key_values', 'present'), t]));
+}
+
 /**
  * The session itself, with the cache's buffers as both `past_key_values.*` and pre-allocated
- * `present.*`: GroupQueryAttention writes the new positions in place (see static-kv.ts). The mask
- * spans the valid positions only; GQA takes seqlens_k and the total length from it.
+ * `present.*`: GroupQueryAttention writes the new positions in place (see static-kv.ts).
  */
 async function feedInPlace(
   model: PreTrainedModel,
@@ -123,10 +158,7 @@ async function feedInPlace(
   limits: ChunkLimits,
   { stop = () => false }: FeedOptions,
 ): Promise<Float32Array | null> {
-  const session = (model as unknown as { sessions: { model: OrtSession } }).sessions.model;
-  const Ort = cache.storage.Tensor;
-  const ortInt64 = (values: readonly number[], dims: number[]) => new Ort('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
-  const wants = new Set(session.inputNames);
+  const session = sessionOf(model);
   let last: Float32Array | null = null;
   for (let start = 0; start < ids.length; ) {
     if (start > 0 && stop()) return null;
@@ -134,21 +166,48 @@ async function feedInPlace(
     const size = nextChunk(limits, past, ids.length - start);
     cache.reserve(past + size);
     const { feeds, fetches } = cache.bindings();
-    const inputs: Record<string, OrtTensor> = {
-      ...feeds,
-      input_ids: ortInt64(ids.slice(start, start + size), [1, size]),
-      attention_mask: ortInt64(new Array<number>(past + size).fill(1), [1, past + size]),
-    };
-    if (wants.has('position_ids')) inputs.position_ids = ortInt64(Array.from({ length: size }, (_, i) => past + i), [1, size]);
-    if (wants.has('num_logits_to_keep')) inputs.num_logits_to_keep = new Ort('int64', BigInt64Array.of(1n), []);
+    const inputs = { ...feeds, ...passInputs(session, cache.storage.Tensor, ids.slice(start, start + size), past) };
     const outputs = await cache.storage.run(session, inputs, { logits: null, ...fetches });
     cache.length = past + size;
-    const logits = outputs.logits;
-    if (!logits) throw new Error('The model returned no logits.');
     start += size;
-    // Rewrapped by type, data and dims: this output is an instance of ORT's bundled class, not of the
-    // onnxruntime-common class transformers.js's Tensor recognises.
-    last = start === ids.length ? lastRow(new Tensor(logits.type as 'float32', logits.data as Float32Array, [...logits.dims])) : null;
+    last = start === ids.length ? lastLogits(outputs) : null;
+  }
+  return last;
+}
+
+/**
+ * The session itself over a per-step cache in ORT's heap (wasm-heap/heap-kv.ts): each pass writes its
+ * presents into new heap buffers, which replace the cache's; the old ones are freed unless a kept
+ * snapshot still holds them.
+ */
+async function feedInHeap(
+  model: PreTrainedModel,
+  cache: HeapKv,
+  ids: readonly number[],
+  limits: ChunkLimits,
+  { stop = () => false, protect = new Set() }: FeedOptions,
+): Promise<Float32Array | null> {
+  const session = sessionOf(model);
+  const handle = sessionHandle(session);
+  let last: Float32Array | null = null;
+  for (let start = 0; start < ids.length; ) {
+    if (start > 0 && stop()) return null;
+    const past = cache.length;
+    const size = nextChunk(limits, past, ids.length - start);
+    const next = cache.allocate(past + size);
+    let outputs: Record<string, OrtTensor>;
+    try {
+      const inputs = { ...cache.feeds(), ...passInputs(session, cache.runtime.Tensor, ids.slice(start, start + size), past) };
+      outputs = await runInHeap(cache.runtime.wasm, handle, inputs, { logits: null, ...asPresents(next) });
+    } catch (error) {
+      cache.free(Object.values(next));
+      throw error;
+    }
+    const old = Object.values(cache.tensors).filter((t) => !protect.has(t));
+    cache.tensors = next;
+    cache.free(old);
+    start += size;
+    last = start === ids.length ? lastLogits(outputs) : null;
   }
   return last;
 }

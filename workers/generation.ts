@@ -6,8 +6,11 @@ import { ExplainedError, failedWhile } from './errors';
 import { feed, stepRows } from './forward';
 import { IncrementalDecoder } from './incremental-decoder';
 import { KvCacheSlot, StaticKvSlot, type KvSlot, type KvSnapshot } from './kv-cache';
+import type { KvPlacement } from './kv-placement';
 import type { ChunkLimits } from './prefill-chunks';
-import { staticKvFor, type KvStorage, type StaticKv } from './static-kv';
+import { staticKvFor, type StaticKv } from './static-kv';
+import { heapKvKind, type HeapKv } from './wasm-heap/heap-kv';
+import type { HeapTensor } from './wasm-heap/heap-run';
 import { kvLayout } from './kv-layout';
 import { LowestGroupConfidence, tokenConfidence } from './path-confidence';
 import type { ChatTurn, GenerationStats, PathEnd, PathsStats, SamplingOptions, StopReason } from './protocol';
@@ -85,17 +88,19 @@ export class Generator {
   private readonly eosIds: Set<number>;
   /** `<｜Assistant｜>`, where a turn's prompt stops being shared with the next turn's; -1 if absent. */
   private readonly assistantId: number;
-  private readonly kv: KvSlot<DynamicCache> | KvSlot<StaticKv>;
+  private readonly kv: KvSlot<DynamicCache, Tensor> | KvSlot<StaticKv, never> | KvSlot<HeapKv, HeapTensor>;
   private lastReply: ReplyRecord | null = null;
   private running = false;
   private interrupted = false;
 
-  /** `inPlace`: where an in-place cache's buffers live, for GroupQueryAttention graphs only (see static-kv.ts). */
-  constructor(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, limits: ChunkLimits, inPlace: KvStorage | null = null) {
+  /** `placement`: where the KV cache lives (kv-placement.ts); none, transformers.js's DynamicCache. */
+  constructor(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, limits: ChunkLimits, placement: KvPlacement | null = null) {
     this.tokenizer = tokenizer;
     this.model = model;
     this.limits = limits;
-    this.kv = inPlace ? new StaticKvSlot(() => staticKvFor(model, inPlace)) : new KvCacheSlot();
+    if (placement && 'inPlace' in placement) this.kv = new StaticKvSlot(() => staticKvFor(model, placement.inPlace));
+    else if (placement) this.kv = new KvCacheSlot<HeapKv, HeapTensor>(heapKvKind(placement.heap, kvLayout(model)));
+    else this.kv = new KvCacheSlot<DynamicCache, Tensor>();
     this.eosIds = eosIdsOf(model);
     const assistant = tokenizer.convert_tokens_to_ids(ASSISTANT) as unknown;
     this.assistantId = typeof assistant === 'number' ? assistant : -1;
@@ -173,12 +178,12 @@ export class Generator {
     const stop = () => this.interrupted;
 
     // One slot kind per model, so the cache it hands out is always its own kind.
-    const kv = this.kv as KvSlot<DynamicCache | StaticKv>;
+    const kv = this.kv as KvSlot<DynamicCache | StaticKv | HeapKv, unknown>;
     const { cache, reused, protect } = await kv.take(promptIds);
     let where = `While reading the prompt (${COUNT.format(promptIds.length - reused)} tokens)`;
     // The prompt up to its last <｜Assistant｜> is what the next turn's prompt will start with.
     const cut = templateIds.lastIndexOf(this.assistantId) + 1;
-    let turn: KvSnapshot | null = null;
+    let turn: KvSnapshot<unknown> | null = null;
     try {
       let logits: Float32Array | null = null;
       const snapshotAt = cut > reused ? cut : null;

@@ -105,7 +105,7 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
     const expected = await growingReply(turns);
     expect(expected).toBe(INFO.reply);
     for (const limits of [roomy, cramped]) {
-      const gen = new Generator(tokenizer, model, limits, storage);
+      const gen = new Generator(tokenizer, model, limits, { inPlace: storage });
       expect(gen.kvCache).toBe('in-place');
       const r = await reply(gen, turns);
       expect(r.text).toBe(expected);
@@ -117,7 +117,7 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
   it('grows past its first 1,024 positions without losing what it held', async () => {
     const long = Array.from({ length: 60 }, () => QUESTION).join(' ');
     const turns: ChatTurn[] = [{ role: 'user', content: long }];
-    const gen = new Generator(tokenizer, model, cramped, storage);
+    const gen = new Generator(tokenizer, model, cramped, { inPlace: storage });
     const r = await reply(gen, turns);
     expect(r.stats.promptTokens).toBeGreaterThan(1024);
     expect(r.text).toBe(await growingReply(turns));
@@ -126,12 +126,12 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
 
   it('the next turn reuses the prompt up to the last <｜Assistant｜> and answers as a recompute does', async () => {
     const first: ChatTurn[] = [{ role: 'user', content: QUESTION }];
-    const gen = new Generator(tokenizer, model, roomy, storage);
+    const gen = new Generator(tokenizer, model, roomy, { inPlace: storage });
     const a = await reply(gen, first);
     const second: ChatTurn[] = [...first, { role: 'assistant', content: a.text }, { role: 'user', content: `${QUESTION} Again.` }];
     const b = await reply(gen, second);
     expect(b.stats.reusedCacheTokens).toBeGreaterThan(0);
-    const fresh = new Generator(tokenizer, model, roomy, storage);
+    const fresh = new Generator(tokenizer, model, roomy, { inPlace: storage });
     const c = await reply(fresh, second);
     expect(c.stats.reusedCacheTokens).toBe(0);
     expect(b.text).toBe(c.text);
@@ -141,7 +141,7 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
 
   it('Continue picks up a cut-off reply from the kept cache and ends as one uninterrupted reply', async () => {
     const turns: ChatTurn[] = [{ role: 'user', content: QUESTION }];
-    const gen = new Generator(tokenizer, model, roomy, storage);
+    const gen = new Generator(tokenizer, model, roomy, { inPlace: storage });
     const cut = await reply(gen, turns, { ...GREEDY, maxNewTokens: 9 });
     expect(cut.reason).toBe('length');
     const rest = await reply(gen, turns, GREEDY, cut.text);

@@ -9,9 +9,10 @@ import { feed } from '../../workers/forward';
 import { kvLayout, type KvLayout } from '../../workers/kv-layout';
 import type { ChunkLimits } from '../../workers/prefill-chunks';
 import { staticKvFor, StaticKv, type KvStorage, type OrtTensor } from '../../workers/static-kv';
+import { HeapKv, type HeapRuntime } from '../../workers/wasm-heap/heap-kv';
 
-/** Either kind of cache the app decodes with: per-step (growing) or in place (GroupQueryAttention). */
-export type KvCache = DynamicCache | StaticKv;
+/** The caches the app decodes with: per step (transformers.js's, or in ORT's heap) or in place (GroupQueryAttention). */
+export type KvCache = DynamicCache | StaticKv | HeapKv;
 
 /** Deterministic values in [-1, 1): one block, repeated (ORT only reads them). */
 export function pastValues(elements: number): Float32Array {
@@ -46,6 +47,16 @@ export function growingCache(model: PreTrainedModel, length: number): DynamicCac
   return new DynamicCache(Object.fromEntries(layout.names.map((name) => [name, new Tensor('float32', data, dims)])));
 }
 
+/** A per-step cache of `length` tokens in ORT's heap (the app's HeapKv), with growingCache's values. */
+export function heapCache(model: PreTrainedModel, runtime: HeapRuntime, length: number): HeapKv {
+  const layout = float32Layout(model);
+  const data = blockOf(layout, length);
+  const kv = new HeapKv(runtime, layout);
+  kv.tensors = kv.allocate(length);
+  for (const tensor of Object.values(kv.tensors)) (tensor.data as Float32Array).set(data);
+  return kv;
+}
+
 /** Writes `data` into an in-place cache's tensor at `byteOffset` (a GPU buffer, or a typed array on the CPU). */
 export type KvWrite = (tensor: OrtTensor, byteOffset: number, data: Float32Array) => void;
 
@@ -69,17 +80,19 @@ export function inPlaceCache(model: PreTrainedModel, storage: KvStorage, length:
 }
 
 /** The tokens a cache covers. */
-export const cacheLength = (cache: KvCache) => (cache instanceof StaticKv ? cache.length : cache.get_seq_length());
+export const cacheLength = (cache: KvCache) => (cache instanceof StaticKv || cache instanceof HeapKv ? cache.length : cache.get_seq_length());
 
 /** Where a cache's tensors live ('cpu', 'gpu-buffer'). */
 export function cacheLocation(cache: KvCache): string {
-  const tensors = cache instanceof StaticKv ? Object.values(cache.bindings().feeds) : Object.values(cache).filter((t): t is Tensor => t instanceof Tensor);
+  const tensors =
+    cache instanceof StaticKv ? Object.values(cache.bindings().feeds) : cache instanceof HeapKv ? Object.values(cache.tensors) : Object.values(cache).filter((t): t is Tensor => t instanceof Tensor);
   return tensors[0]?.location ?? 'none';
 }
 
 /** Frees a cache's buffers (GPU ones; CPU ones are left to the GC). */
 export async function releaseCache(cache: KvCache): Promise<void> {
   if (cache instanceof StaticKv) cache.release();
+  else if (cache instanceof HeapKv) cache.free(Object.values(cache.tensors));
   else await cache.dispose();
 }
 

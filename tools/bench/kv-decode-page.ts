@@ -14,20 +14,22 @@
 import { AutoModelForCausalLM, env, type PreTrainedModel } from '@huggingface/transformers';
 import { WASM_MAX_BUFFER_BYTES, type ChunkLimits } from '../../workers/prefill-chunks';
 import { configureRuntime, runtimeThreads } from '../../workers/runtime-env';
-import { inPlaceStorage } from '../../workers/in-place-storage';
-import type { KvStorage } from '../../workers/static-kv';
+import { kvPlacement } from '../../workers/kv-placement';
+import type { KvPlacement } from '../../workers/kv-placement';
 import { ensureModel } from '../../workers/weights/ensure-model';
 import { yieldToEvents } from '../../workers/yield-to-events';
 import { defaultThreads } from '../../src/engine/threads';
-import { cacheLength, cacheLocation, decodeStep, growingCache, inPlaceCache, releaseCache, type KvCache } from './kv-decode-cache';
+import { cacheLength, cacheLocation, decodeStep, growingCache, heapCache, inPlaceCache, releaseCache, type KvCache } from './kv-decode-cache';
 
 export type Device = 'wasm' | 'webgpu';
 /**
- * The model and how it is decoded: `mha` Concat of past and new keys (onnx-community's export), per
- * step; `gqa` GroupQueryAttention (GenAI's), the app's way (in place); `gqa_per_step` the same GQA
- * model with a per-step cache, the baseline the in-place cache is measured against.
+ * The model and how it is decoded: `mha` Concat of past and new keys (onnx-community's export), the
+ * app's way (per step, the cache in ORT's heap on WASM, GPU-resident on WebGPU); `gqa`
+ * GroupQueryAttention (GenAI's), the app's way (in place); `mha_js` and `gqa_js` the same models with
+ * transformers.js's DynamicCache through ORT-web's own run (what the app did on WASM before its heap
+ * caches): the baselines, WASM only.
  */
-export type Variant = 'mha' | 'gqa' | 'gqa_per_step';
+export type Variant = 'mha' | 'gqa' | 'mha_js' | 'gqa_js';
 /** How the app keeps this model's cache on this device (workers/generation.ts's `kvCache`). */
 export type KvKind = 'per-step' | 'in-place';
 
@@ -112,8 +114,9 @@ const median = (xs: number[]) => {
 interface Model {
   model: PreTrainedModel;
   limits: ChunkLimits;
-  /** Where an in-place cache lives; null where the app decodes per step. */
-  inPlace: { storage: KvStorage; gpu: GPUDevice | null } | null;
+  /** Where the cache lives (workers/kv-placement.ts); null: transformers.js's DynamicCache. */
+  placement: KvPlacement | null;
+  gpu: GPUDevice | null;
 }
 
 const models = new Map<string, Model>();
@@ -145,7 +148,7 @@ const headDimOf = (c: KvConfig) => c.head_dim ?? c.hidden_size / c.num_attention
  * layout (config.json made from genai_config.json), and says whether its attention is GroupQueryAttention.
  */
 async function fromHub({ hub, repo, device, variant, folder }: LoadArgs) {
-  if (variant === 'mha') return { model: await AutoModelForCausalLM.from_pretrained(repo, { dtype: 'fp32', device }), groupQuery: false };
+  if (variant.startsWith('mha')) return { model: await AutoModelForCausalLM.from_pretrained(repo, { dtype: 'fp32', device }), groupQuery: false };
   const source = { host: hub, repo, revision: 'main', dtypes: ['q4' as const], device, ...(folder ? { folder } : {}) };
   const { served } = await ensureModel(source, () => {});
   const model = await AutoModelForCausalLM.from_pretrained(repo, {
@@ -186,13 +189,12 @@ async function load(args: LoadArgs): Promise<Loaded> {
   };
   // The app's choice (workers/in-place-storage.ts): GroupQueryAttention in place, in GPU buffers on
   // WebGPU and in ORT's heap on WASM.
-  const storage = variant === 'gqa_per_step' ? null : await inPlaceStorage(device, groupQuery ? 'group-query' : 'other');
-  const inPlace = storage ? { storage, gpu: gpu ?? null } : null;
-  models.set(keyOf(variant, device), { model, limits, inPlace });
+  const placement = variant.endsWith('_js') ? null : await kvPlacement(device, groupQuery ? 'group-query' : 'other');
+  models.set(keyOf(variant, device), { model, limits, placement, gpu: gpu ?? null });
   return {
     device,
     variant,
-    kvCache: inPlace ? 'in-place' : 'per-step',
+    kvCache: placement && 'inPlace' in placement ? 'in-place' : 'per-step',
     loadMs,
     threads: runtimeThreads(),
     crossOriginIsolated: isolated,
@@ -216,21 +218,22 @@ async function load(args: LoadArgs): Promise<Loaded> {
 async function decode({ device, variant, length, warmup, steps, budgetMs }: DecodeArgs): Promise<Decoded> {
   const loaded = models.get(keyOf(variant, device));
   if (!loaded) throw new Error(`no ${variant} model loaded on ${device}`);
-  const { model, limits, inPlace } = loaded;
+  const { model, limits, placement, gpu } = loaded;
   const t0 = performance.now();
   let cache: KvCache;
   let capacity = 0;
-  if (inPlace) {
-    const { gpu } = inPlace;
+  if (placement && 'inPlace' in placement) {
     // GPU buffers are written through the queue; heap tensors' `data` views the heap where they lie.
     const write = (tensor: { gpuBuffer?: GPUBuffer; data: unknown }, byteOffset: number, data: Float32Array) => {
       if (gpu && tensor.gpuBuffer) gpu.queue.writeBuffer(tensor.gpuBuffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
       else (tensor.data as Float32Array).set(data, byteOffset / 4);
     };
-    const kv = inPlaceCache(model, inPlace.storage, length, length + warmup + steps, write);
+    const kv = inPlaceCache(model, placement.inPlace, length, length + warmup + steps, write);
     await gpu?.queue.onSubmittedWorkDone();
     capacity = Object.values(kv.bindings().feeds)[0]?.dims[2] ?? 0;
     cache = kv;
+  } else if (placement) {
+    cache = heapCache(model, placement.heap, length);
   } else {
     cache = growingCache(model, length);
   }

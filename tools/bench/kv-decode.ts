@@ -5,7 +5,8 @@
  * Qwen-1.5B's cache geometry (28 layers × 2 KV heads × head size 128, fp32, small hidden size and MLP
  * so that long contexts run here in minutes; kv-decode-model.ts), each decoded the way the app decodes it:
  *  - `mha`: the generator's `bench-r1` graph (Concat of past and new keys, as onnx-community's 1.5B
- *    export): a per-step cache on both backends (new, longer `present` tensors every step). Figures
+ *    export): a per-step cache on both backends (new, longer `present` tensors every step; on WASM
+ *    they are written into ORT's heap and stay there, workers/wasm-heap/heap-kv.ts). Figures
  *    `kv_decode_ms_<wasm|webgpu>_<L>`, `kv_slope_over_read_floor_<wasm|webgpu>` (names as before).
  *  - `gqa`: the same geometry in the ONNX Runtime GenAI layout (GroupQueryAttention, 4-bit weights),
  *    loaded through the app's weight store, with the app's in-place cache (StaticKv: past and present
@@ -13,9 +14,10 @@
  *    WASM (workers/wasm-heap/). Figures `kv_decode_ms_gqa_<wasm|webgpu>_<L>`,
  *    `kv_slope_over_read_floor_gqa_<wasm|webgpu>`: the ones issue #13's goals are about (≤ 1.5 on
  *    WebGPU, ≤ 3 on WASM), since they are the app's best path on each backend.
- *  - `gqa_per_step`: the same GQA model with a per-step cache (what the app did on WASM before its
- *    heap cache), WASM only: the baseline in the same run. Figures `kv_decode_ms_gqa_per_step_wasm_<L>`,
- *    `kv_slope_over_read_floor_gqa_per_step_wasm`.
+ *  - `mha_js`, `gqa_js`: the same models with transformers.js's DynamicCache through ORT-web's own
+ *    run, which copies the cache into the heap and out again every step (what the app did on WASM
+ *    before its heap caches), WASM only: the baselines in the same run. Figures
+ *    `kv_decode_ms_<mha|gqa>_js_wasm_<L>`, `kv_slope_over_read_floor_<mha|gqa>_js_wasm`.
  * Both written on demand under `.cache/bench-hub/<size>/ponder-test/`, never committed.
  *
  * No prefill: the worker (kv-decode-page.ts, a dedicated module worker in one cross-origin isolated
@@ -35,7 +37,7 @@
  *   slope/floor = (ms/token at the longest − at the shortest) / (floor there − floor at the shortest):
  *               how many times the cache's bytes each step costs, in read-once units
  *
- * Settings (environment): BENCH_KV_BACKENDS=wasm,webgpu  BENCH_KV_VARIANTS=mha,gqa,gqa_per_step  BENCH_KV_LENGTHS=512,4096,16384
+ * Settings (environment): BENCH_KV_BACKENDS=wasm,webgpu  BENCH_KV_VARIANTS=mha,gqa,mha_js,gqa_js  BENCH_KV_LENGTHS=512,4096,16384
  *   BENCH_KV_REPS=2 (WebGPU)  BENCH_KV_REPS_WASM=5  BENCH_KV_STEPS=8  BENCH_KV_STEPS_WEBGPU=(BENCH_KV_STEPS)  BENCH_KV_WARMUP=2
  *   BENCH_KV_WARMUP_WEBGPU=1  BENCH_KV_RUN_BUDGET_S=20  BENCH_KV_BANDWIDTH_MIB=256  BENCH_KV_SIZE=(size spec, see KV_SIZE)
  * (2 WebGPU reps and a 20 s budget keep both models' runs within ~15 minutes here: SwiftShader takes
@@ -75,7 +77,7 @@ const machine = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' 
 /** Rotates `xs` left by `by`. */
 const rotate = <T>(xs: readonly T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length] as T);
 
-const VARIANTS: readonly Variant[] = ['mha', 'gqa', 'gqa_per_step'];
+const VARIANTS: readonly Variant[] = ['mha', 'gqa', 'mha_js', 'gqa_js'];
 
 /** Figure names: the MHA model keeps the names it had before the GQA one was added. */
 const tag = (variant: Variant, device: Device) => (variant === 'mha' ? device : `${variant}_${device}`);
@@ -108,9 +110,9 @@ export default {
     const size = parseSize(sizeSpec);
     const label = `kv_${sizeSpec.replace(/[^\w]+/g, '_')}`;
     const gqa = gqaInfo(sizeSpec);
-    // The per-step baseline of the GQA model runs on WASM only: on SwiftShader one such step at 16k
-    // would take minutes, and the MHA export already shows WebGPU's per-step cost.
-    const runs = variants.flatMap((variant) => backends.filter((d) => variant !== 'gqa_per_step' || d === 'wasm').map((device) => ({ variant, device })));
+    // The baselines (ORT-web's own run) are WASM's: on WebGPU the MHA export's per-step cache already
+    // stays on the GPU, and a GQA per-step step at 16k takes minutes on SwiftShader.
+    const runs = variants.flatMap((variant) => backends.filter((d) => !variant.endsWith('_js') || d === 'wasm').map((device) => ({ variant, device })));
 
     log(`machine: ${cpus().length} cores, ${machine()}`);
     for (const line of otherChromium()) log(`  already running: ${line.slice(0, 160)}`);
@@ -124,7 +126,7 @@ export default {
     try {
       const t0 = performance.now();
       // Both models in one hub root: the GQA repo beside the resized bench-r1.
-      if (variants.some((v) => v !== 'mha')) await writeGqaModel(resolve(RESIZED_ROOT, label), gqa);
+      if (variants.some((v) => v.startsWith('gqa'))) await writeGqaModel(resolve(RESIZED_ROOT, label), gqa);
       hub = await benchHub({ label, size });
       log(`models written/checked in ${fmt((performance.now() - t0) / 1000)} s`);
       page = await openSourcePage({ module: '/tools/bench/kv-decode-page.ts', ready: 'kvBench', inWorker: true, isolated: true });
@@ -136,7 +138,7 @@ export default {
       const fits: Record<string, number[]> = {};
       let kvBytesPerToken = 0;
       for (const { variant, device } of runs) {
-        const args = variant === 'mha' ? { repo: MHA_REPO } : { repo: gqa.id, folder: GENAI_MODEL_DIR };
+        const args = variant.startsWith('mha') ? { repo: MHA_REPO } : { repo: gqa.id, folder: GENAI_MODEL_DIR };
         const info = await call<Loaded>(`kvBench.load(${JSON.stringify({ hub: hub.url, device, variant, ...args })})`);
         loaded.set(tag(variant, device), info);
         const bytes = info.layers * 2 * info.kvHeads * info.headDim * BYTES_PER_ELEMENT;

@@ -5,16 +5,9 @@
  * into the heap, through the kernel and back out.
  */
 import { ExplainedError } from '../errors';
-import type { KvStorage, OrtSession, OrtTensorClass } from '../static-kv';
-import { heapTensor, isHeapTensor, runInHeap, tensorBytes } from './heap-run';
+import type { KvStorage, OrtTensorClass } from '../static-kv';
+import { heapTensor, isHeapTensor, runInHeap, sessionHandle, tensorBytes } from './heap-run';
 import { heapBytes, type OrtWasm } from './ort-wasm';
-
-/** ORT's session handle behind an onnxruntime-common InferenceSession on the WASM backend. */
-function sessionHandle(session: OrtSession): number {
-  const handle = (session as { handler?: { sessionId?: unknown } }).handler?.sessionId;
-  if (typeof handle !== 'number') throw new Error('This ONNX Runtime session exposes no WASM session handle.');
-  return handle;
-}
 
 export function heapKvStorage(wasm: OrtWasm, Ort: OrtTensorClass): KvStorage {
   return {

@@ -5,7 +5,7 @@
  * received), so a past and a present that are one buffer there, as GroupQueryAttention shares them,
  * can only be had through the C API underneath, which this calls the way wasm-core-impl.ts does.
  */
-import type { OrtTensor } from '../static-kv';
+import type { OrtSession, OrtTensor } from '../static-kv';
 import { heapBytes, type OrtWasm } from './ort-wasm';
 
 /** ORT's ONNXTensorElementDataType codes, and the typed arrays their elements read as. */
@@ -75,6 +75,13 @@ function lastError(wasm: OrtWasm, what: string): Error {
   } finally {
     wasm._free(at);
   }
+}
+
+/** ORT's session handle behind an onnxruntime-common InferenceSession on the WASM backend. */
+export function sessionHandle(session: OrtSession): number {
+  const handle = (session as { handler?: { sessionId?: unknown } }).handler?.sessionId;
+  if (typeof handle !== 'number') throw new Error('This ONNX Runtime session exposes no WASM session handle.');
+  return handle;
 }
 
 /**
