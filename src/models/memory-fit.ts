@@ -122,7 +122,7 @@ export function memoryBudget(device: Device, capability: Pick<Capability, 'maxBu
 }
 
 /**
- * What the worker will do for this model (workers/in-place-storage.ts: in place for GroupQueryAttention,
+ * What the worker will do for this model (workers/kv-placement.ts: in place for GroupQueryAttention,
  * in GPU buffers on WebGPU and in ORT's heap on WASM; a graph that concatenates grows per step).
  */
 export function kvUpdateFor(model: Pick<CatalogModel, 'attention'>): KvUpdate {

@@ -5,10 +5,11 @@
  * the GQA one, a GenAI-layout folder, through the app's weight store, workers/weights/ensure-model.ts,
  * as workers/engine.ts loads it), hands a model a KV cache of a given length directly, and times
  * single-token decode steps through the app's own forward path (`feed` from workers/forward.ts), each
- * step on the cache the previous one left, as workers/generation.ts does: per step (a DynamicCache,
- * new `present` tensors each step) where the app decodes so, in place (the app's StaticKv: one buffer
- * per layer and kind, bound as both past and present) where the app does, GroupQueryAttention on
- * either backend (workers/in-place-storage.ts). It also measures the memory read bandwidth the floor is
+ * step on the cache the previous one left, as workers/generation.ts does, with the cache the app would
+ * give it (workers/kv-placement.ts): in place for GroupQueryAttention (the app's StaticKv: one buffer
+ * per layer and kind, bound as both past and present), per step in ORT's heap for the MHA export on
+ * WASM (HeapKv), per step on the GPU for it on WebGPU (a DynamicCache); the `_js` baselines a
+ * DynamicCache through ORT-web's own run. It also measures the memory read bandwidth the floor is
  * computed from, in this same worker.
  */
 import { AutoModelForCausalLM, env, type PreTrainedModel } from '@huggingface/transformers';
@@ -187,8 +188,7 @@ async function load(args: LoadArgs): Promise<Loaded> {
     vocabSize: config.vocab_size,
     numHeads: config.num_attention_heads,
   };
-  // The app's choice (workers/in-place-storage.ts): GroupQueryAttention in place, in GPU buffers on
-  // WebGPU and in ORT's heap on WASM.
+  // The app's choice (workers/kv-placement.ts); the baselines get transformers.js's DynamicCache.
   const placement = variant.endsWith('_js') ? null : await kvPlacement(device, groupQuery ? 'group-query' : 'other');
   models.set(keyOf(variant, device), { model, limits, placement, gpu: gpu ?? null });
   return {
