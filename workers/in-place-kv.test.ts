@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reply } from '../tools/fixture/generator-reply.ts';
 import { GENAI_FIXTURE, generateFixtures, TOKENIZER } from '../tools/fixture/fixtures.ts';
 import { greedyDecode, type GenaiConfig } from '../tools/fixture/genai-decode.ts';
 import { GENAI_MODEL_DIR } from '../tools/fixture/genai-files.ts';
@@ -78,12 +79,6 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function reply(gen: Generator, turns: ChatTurn[], options = GREEDY, continuation?: string) {
-  let text = '';
-  const result = await gen.generate({ turns, options, ...(continuation ? { continuation } : {}) }, { started() {}, delta: (t) => void (text += t) });
-  return { text, ...result };
-}
-
 /** What the growing cache (the GenAI loop of the fixture tests, no shared buffer) decodes for these turns. */
 async function growingReply(turns: ChatTurn[]): Promise<string> {
   const { tokens } = await greedyDecode(ort.Tensor, session, promptIds(tokenizer, turns), { decoder: genai.model.decoder, kvType: 'float32', eosId: TOKENIZER.ids.eos, maxNewTokens: 200 });
@@ -107,7 +102,7 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
     for (const limits of [roomy, cramped]) {
       const gen = new Generator(tokenizer, model, limits, { inPlace: storage });
       expect(gen.kvCache).toBe('in-place');
-      const r = await reply(gen, turns);
+      const r = await reply(gen, turns, GREEDY);
       expect(r.text).toBe(expected);
       expect(r.reason).toBe('eos');
       await gen.reset();
@@ -118,7 +113,7 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
     const long = Array.from({ length: 60 }, () => QUESTION).join(' ');
     const turns: ChatTurn[] = [{ role: 'user', content: long }];
     const gen = new Generator(tokenizer, model, cramped, { inPlace: storage });
-    const r = await reply(gen, turns);
+    const r = await reply(gen, turns, GREEDY);
     expect(r.stats.promptTokens).toBeGreaterThan(1024);
     expect(r.text).toBe(await growingReply(turns));
     await gen.reset();
@@ -127,12 +122,12 @@ describe.each(RUNTIMES)('in-place KV cache on GroupQueryAttention, $name', (runt
   it('the next turn reuses the prompt up to the last <｜Assistant｜> and answers as a recompute does', async () => {
     const first: ChatTurn[] = [{ role: 'user', content: QUESTION }];
     const gen = new Generator(tokenizer, model, roomy, { inPlace: storage });
-    const a = await reply(gen, first);
+    const a = await reply(gen, first, GREEDY);
     const second: ChatTurn[] = [...first, { role: 'assistant', content: a.text }, { role: 'user', content: `${QUESTION} Again.` }];
-    const b = await reply(gen, second);
+    const b = await reply(gen, second, GREEDY);
     expect(b.stats.reusedCacheTokens).toBeGreaterThan(0);
     const fresh = new Generator(tokenizer, model, roomy, { inPlace: storage });
-    const c = await reply(fresh, second);
+    const c = await reply(fresh, second, GREEDY);
     expect(c.stats.reusedCacheTokens).toBe(0);
     expect(b.text).toBe(c.text);
     await gen.reset();

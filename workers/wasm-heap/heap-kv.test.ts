@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reply } from '../../tools/fixture/generator-reply.ts';
 import { fixtureInfo, generateFixtures } from '../../tools/fixture/generate.ts';
 import { ortWeb, ortWebSession } from '../../tools/fixture/ort-web-node.ts';
 import { Generator } from '../generation.ts';
@@ -59,18 +60,12 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function reply(gen: Generator, turns: ChatTurn[], options = GREEDY, continuation?: string) {
-  let text = '';
-  const result = await gen.generate({ turns, options, ...(continuation ? { continuation } : {}) }, { started() {}, delta: (t) => void (text += t) });
-  return { text, ...result };
-}
-
 describe('per-step KV cache in ORT\'s heap', () => {
   it('answers with the script token for token, prefilled whole or in 12-token chunks, and frees its buffers on reset', async () => {
     for (const limits of [roomy, cramped]) {
       const gen = new Generator(tokenizer, model, limits, { heap: runtime });
       expect(gen.kvCache).toBe('per-step');
-      const r = await reply(gen, QUESTION);
+      const r = await reply(gen, QUESTION, GREEDY);
       expect(r.text).toBe(TINY.reply);
       expect(r.reason).toBe('eos');
       expect(live.size).toBeGreaterThan(0); // the kept caches, for Continue and the next turn
@@ -81,12 +76,12 @@ describe('per-step KV cache in ORT\'s heap', () => {
 
   it('the next turn reuses the prompt up to the last <｜Assistant｜> and answers as a recompute does', async () => {
     const gen = new Generator(tokenizer, model, roomy, { heap: runtime });
-    const a = await reply(gen, QUESTION);
+    const a = await reply(gen, QUESTION, GREEDY);
     const second: ChatTurn[] = [...QUESTION, { role: 'assistant', content: a.text }, { role: 'user', content: 'And 2 + 3 again?' }];
-    const b = await reply(gen, second);
+    const b = await reply(gen, second, GREEDY);
     expect(b.stats.reusedCacheTokens).toBeGreaterThan(0);
     const fresh = new Generator(tokenizer, reference, roomy);
-    const c = await reply(fresh, second);
+    const c = await reply(fresh, second, GREEDY);
     expect(c.stats.reusedCacheTokens).toBe(0);
     expect(b.text).toBe(c.text);
     await gen.reset();
