@@ -4,6 +4,7 @@ import { StaticKv, type OrtSession, type OrtTensor, type OrtTensorClass } from '
 import { nextChunk, type ChunkLimits } from './prefill-chunks';
 import { HeapKv } from './wasm-heap/heap-kv';
 import { runInHeap, sessionHandle } from './wasm-heap/heap-run';
+import { yieldToEvents } from './yield-to-events';
 
 function int64(values: readonly number[], dims: number[]): Tensor {
   return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
@@ -117,6 +118,10 @@ export async function stepRows(model: PreTrainedModel, cache: DynamicCache, ids:
 
 const sessionOf = (model: PreTrainedModel) => (model as unknown as { sessions: { model: OrtSession } }).sessions.model;
 
+// Passes run on the session itself (below) yield to the event loop after each one, as engine.ts's
+// wrapped model.forward does for transformers.js's passes: ORT-web's WASM run resolves through
+// microtasks only, so without a macrotask turn a Stop message would wait for the whole reply.
+
 /**
  * The inputs of one pass run on the session itself: `ids` after `past` cached tokens. The mask spans
  * the valid positions only (GroupQueryAttention takes seqlens_k and the total length from it).
@@ -169,6 +174,7 @@ async function feedInPlace(
     const inputs = { ...feeds, ...passInputs(session, cache.storage.Tensor, ids.slice(start, start + size), past) };
     const outputs = await cache.storage.run(session, inputs, { logits: null, ...fetches });
     cache.length = past + size;
+    await yieldToEvents();
     start += size;
     last = start === ids.length ? lastLogits(outputs) : null;
   }
@@ -206,6 +212,7 @@ async function feedInHeap(
     const old = Object.values(cache.tensors).filter((t) => !protect.has(t));
     cache.tensors = next;
     cache.free(old);
+    await yieldToEvents();
     start += size;
     last = start === ids.length ? lastLogits(outputs) : null;
   }

@@ -1,6 +1,8 @@
 const channel = new MessageChannel();
 const waiting: Array<() => void> = [];
 channel.port1.onmessage = () => waiting.shift()?.();
+// In Node (tests) an open port would keep the process alive; browsers have no unref.
+for (const port of [channel.port1, channel.port2]) (port as { unref?: () => void }).unref?.();
 
 /**
  * Lets queued messages (Stop) run. On WASM, session.run resolves through microtasks only, so a
