@@ -5,11 +5,10 @@
  * the next pass's `past_key_values.*` where they lie. Through ORT-web's own `run` the same cache is
  * copied into the heap and back out to JS on every step (about 3× the step at 16k tokens here).
  */
-import { ExplainedError } from '../errors';
 import type { GrowingKind } from '../kv-cache';
 import type { KvLayout } from '../kv-layout';
 import type { OrtTensor, OrtTensorClass } from '../static-kv';
-import { heapTensor, tensorBytes, type HeapTensor } from './heap-run';
+import { allocateHeapTensor, freeHeapTensors, type HeapTensor } from './heap-run';
 import type { OrtWasm } from './ort-wasm';
 
 /** ORT's heap, and the Tensor class of the ORT build that runs there (for the small feeds). */
@@ -42,24 +41,18 @@ export class HeapKv {
   /** Buffers for the next pass's presents, `length` positions each, left unwritten: ORT writes every byte. */
   allocate(length: number): Record<string, HeapTensor> {
     const { names, type, heads, headDim } = this.layout;
-    const dims = [1, heads, length, headDim];
     const made: Record<string, HeapTensor> = {};
-    for (const name of names) {
-      const pointer = this.runtime.wasm._malloc(tensorBytes(type, dims));
-      if (!pointer) {
-        this.free(Object.values(made));
-        throw new ExplainedError(
-          'out-of-memory',
-          `The WASM heap has no room left for this conversation's memory (its KV cache at ${length.toLocaleString('en-US')} tokens). Start a new conversation, or use WebGPU or a smaller model.`,
-        );
-      }
-      made[name] = heapTensor(this.runtime.wasm, type, dims, pointer);
+    try {
+      for (const name of names) made[name] = allocateHeapTensor(this.runtime.wasm, type, [1, heads, length, headDim]);
+    } catch (error) {
+      this.free(Object.values(made));
+      throw error;
     }
     return made;
   }
 
   free(tensors: Iterable<HeapTensor>): void {
-    for (const tensor of tensors) this.runtime.wasm._free(tensor.pointer);
+    freeHeapTensors(this.runtime.wasm, tensors);
   }
 }
 
@@ -69,6 +62,6 @@ export function heapKvKind(runtime: HeapRuntime, layout: KvLayout): GrowingKind<
     create: (entries) => new HeapKv(runtime, layout, { ...entries }),
     entries: (cache) => ({ ...cache.tensors }),
     length: (cache) => cache.length,
-    release: async (tensors) => new HeapKv(runtime, layout).free(tensors),
+    release: async (tensors) => freeHeapTensors(runtime.wasm, tensors),
   };
 }

@@ -5,6 +5,7 @@
  * received), so a past and a present that are one buffer there, as GroupQueryAttention shares them,
  * can only be had through the C API underneath, which this calls the way wasm-core-impl.ts does.
  */
+import { ExplainedError } from '../errors';
 import type { OrtSession, OrtTensor } from '../static-kv';
 import { heapBytes, type OrtWasm } from './ort-wasm';
 
@@ -30,7 +31,7 @@ function typeOf(name: string): (typeof TYPES)[TypeName] {
 }
 
 /** The bytes a tensor of this type and shape takes. */
-export function tensorBytes(type: string, dims: readonly number[]): number {
+function tensorBytes(type: string, dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1) * typeOf(type).bytes;
 }
 
@@ -44,7 +45,7 @@ export interface HeapTensor extends OrtTensor {
 export const isHeapTensor = (t: OrtTensor): t is HeapTensor => t.location === 'wasm-heap';
 
 /** A tensor of `dims` in the heap at `pointer` (owned by the caller); `data` views it as it is now. */
-export function heapTensor(wasm: OrtWasm, type: string, dims: readonly number[], pointer: number): HeapTensor {
+function heapTensor(wasm: OrtWasm, type: string, dims: readonly number[], pointer: number): HeapTensor {
   const { array, bytes } = typeOf(type);
   const byteLength = tensorBytes(type, dims);
   return {
@@ -59,6 +60,26 @@ export function heapTensor(wasm: OrtWasm, type: string, dims: readonly number[],
     },
     dispose() {},
   };
+}
+
+/**
+ * A KV-cache buffer of `dims` in the heap, its bytes left as they were (the caller owns it: free it
+ * with `freeHeapTensors`). A full heap is explained to the user, who can start a new conversation.
+ */
+export function allocateHeapTensor(wasm: OrtWasm, type: string, dims: readonly number[]): HeapTensor {
+  const bytes = tensorBytes(type, dims);
+  const pointer = wasm._malloc(bytes);
+  if (!pointer) {
+    throw new ExplainedError(
+      'out-of-memory',
+      `The WASM heap has no room left for ${Math.ceil(bytes / 2 ** 20)} MB more of this conversation's memory (its KV cache). Start a new conversation, or use WebGPU or a smaller model.`,
+    );
+  }
+  return heapTensor(wasm, type, dims, pointer);
+}
+
+export function freeHeapTensors(wasm: OrtWasm, tensors: Iterable<HeapTensor>): void {
+  for (const tensor of tensors) wasm._free(tensor.pointer);
 }
 
 /** An output ORT allocated, copied out of the heap. */
