@@ -3,7 +3,8 @@
  * keys (onnx-community's exports), which cannot decode in place: each pass writes its `present.*`
  * into new heap buffers one pass longer, bound as pre-allocated outputs (heap-run.ts), and they are
  * the next pass's `past_key_values.*` where they lie. Through ORT-web's own `run` the same cache is
- * copied into the heap and back out to JS on every step (about 3× the step at 16k tokens here).
+ * copied into the heap and back out to JS on every step: about 7× the step at 16k tokens
+ * (`npm run bench -- kv-decode`, `mha` against `mha_js`).
  */
 import type { GrowingKind } from '../kv-cache';
 import type { KvLayout } from '../kv-layout';
