@@ -86,6 +86,29 @@ async function passGrowing(model: PreTrainedModel, cache: DynamicCache, rows: re
   return outputs.logits;
 }
 
+/**
+ * Feeds `ids` in chunks that keep every buffer within the device's limits, after the `cached()` tokens
+ * the cache holds, one `pass` per chunk. Returns the last position's logits of the final chunk (read
+ * only for that one), or null when `stop()` said so between chunks.
+ */
+async function inChunks(
+  ids: readonly number[],
+  limits: ChunkLimits,
+  stop: () => boolean,
+  cached: () => number,
+  pass: (chunk: readonly number[], past: number) => Promise<() => Float32Array>,
+): Promise<Float32Array | null> {
+  let logits: (() => Float32Array) | null = null;
+  for (let start = 0; start < ids.length; ) {
+    if (start > 0 && stop()) return null;
+    const past = cached();
+    const size = nextChunk(limits, past, ids.length - start);
+    logits = await pass(ids.slice(start, start + size), past);
+    start += size;
+  }
+  return logits ? logits() : null;
+}
+
 /** transformers.js's way: each pass returns new, longer `present.*` tensors that replace the cache's. */
 async function feedGrowing(
   model: PreTrainedModel,
@@ -94,16 +117,11 @@ async function feedGrowing(
   limits: ChunkLimits,
   { stop = () => false, protect = new Set() }: FeedOptions,
 ): Promise<Float32Array | null> {
-  let last: Float32Array | null = null;
   if (Object.keys(cache).length === 0) cache.update(emptyEntries(model));
-  for (let start = 0; start < ids.length; ) {
-    if (start > 0 && stop()) return null;
-    const size = nextChunk(limits, cache.get_seq_length(), ids.length - start);
-    const logits = await passGrowing(model, cache, [ids.slice(start, start + size)], protect);
-    start += size;
-    last = start === ids.length ? lastRow(logits) : null;
-  }
-  return last;
+  return inChunks(ids, limits, stop, () => cache.get_seq_length(), async (chunk) => {
+    const logits = await passGrowing(model, cache, [chunk], protect);
+    return () => lastRow(logits);
+  });
 }
 
 /**
@@ -164,21 +182,15 @@ async function feedInPlace(
   { stop = () => false }: FeedOptions,
 ): Promise<Float32Array | null> {
   const session = sessionOf(model);
-  let last: Float32Array | null = null;
-  for (let start = 0; start < ids.length; ) {
-    if (start > 0 && stop()) return null;
-    const past = cache.length;
-    const size = nextChunk(limits, past, ids.length - start);
-    cache.reserve(past + size);
+  return inChunks(ids, limits, stop, () => cache.length, async (chunk, past) => {
+    cache.reserve(past + chunk.length);
     const { feeds, fetches } = cache.bindings();
-    const inputs = { ...feeds, ...passInputs(session, cache.storage.Tensor, ids.slice(start, start + size), past) };
+    const inputs = { ...feeds, ...passInputs(session, cache.storage.Tensor, chunk, past) };
     const outputs = await cache.storage.run(session, inputs, { logits: null, ...fetches });
-    cache.length = past + size;
+    cache.length = past + chunk.length;
     await yieldToEvents();
-    start += size;
-    last = start === ids.length ? lastLogits(outputs) : null;
-  }
-  return last;
+    return () => lastLogits(outputs);
+  });
 }
 
 /**
@@ -195,15 +207,11 @@ async function feedInHeap(
 ): Promise<Float32Array | null> {
   const session = sessionOf(model);
   const handle = sessionHandle(session);
-  let last: Float32Array | null = null;
-  for (let start = 0; start < ids.length; ) {
-    if (start > 0 && stop()) return null;
-    const past = cache.length;
-    const size = nextChunk(limits, past, ids.length - start);
-    const next = cache.allocate(past + size);
+  return inChunks(ids, limits, stop, () => cache.length, async (chunk, past) => {
+    const next = cache.allocate(past + chunk.length);
     let outputs: Record<string, OrtTensor>;
     try {
-      const inputs = { ...cache.feeds(), ...passInputs(session, cache.runtime.Tensor, ids.slice(start, start + size), past) };
+      const inputs = { ...cache.feeds(), ...passInputs(session, cache.runtime.Tensor, chunk, past) };
       outputs = await runInHeap(cache.runtime.wasm, handle, inputs, { logits: null, ...asPresents(next) });
     } catch (error) {
       cache.free(Object.values(next));
@@ -213,8 +221,6 @@ async function feedInHeap(
     cache.tensors = next;
     cache.free(old);
     await yieldToEvents();
-    start += size;
-    last = start === ids.length ? lastLogits(outputs) : null;
-  }
-  return last;
+    return () => lastLogits(outputs);
+  });
 }

@@ -35,7 +35,7 @@ function tensorBytes(type: string, dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1) * typeOf(type).bytes;
 }
 
-/** A tensor whose bytes live in ORT's heap at `pointer`: an in-place cache's buffer. */
+/** A tensor whose bytes live in ORT's heap at `pointer`: a KV-cache buffer (in place, or per step). */
 export interface HeapTensor extends OrtTensor {
   readonly location: 'wasm-heap';
   readonly pointer: number;
